@@ -1,0 +1,87 @@
+/* The command line: the only part of fbvault that prints or exits. */
+#ifndef FBV_CLI_H
+#define FBV_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../crypto/secmem.h"
+#include "../vault/vault.h"
+
+/* Exit codes (sysexits.h values), documented in README and `fbvault help`. */
+enum {
+	EXIT_USAGE = 64,        /* bad command line or bad input */
+	EXIT_CORRUPT = 65,      /* vault corrupted or tampered with */
+	EXIT_NOTFOUND = 66,     /* vault or entry not found */
+	EXIT_UNAVAILABLE = 69,  /* Graph API or Secret Service unreachable */
+	EXIT_INTERNAL = 70,     /* out of memory, a bug */
+	EXIT_EXISTS = 73,       /* entry or vault already exists */
+	EXIT_IO = 74,           /* I/O error */
+	EXIT_TEMPFAIL = 75,     /* rate limited or transient service error */
+	EXIT_PROTOCOL = 76,     /* unexpected response from a service */
+	EXIT_DENIED = 77,       /* wrong passphrase, unsafe permissions, refused */
+};
+
+struct ctx {
+	char *vault_path;
+	int passphrase_fd;      /* -1: none */
+	int new_passphrase_fd;
+	bool no_keyring;
+	bool quiet;
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *c, int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+extern const struct command commands[];
+const struct command *command_find(const char *name);
+
+/* out.c */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fail_err(int err, const char *what);
+int err_exit_code(int err);
+int usage_error(const struct command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void print_usage(const struct command *cmd, FILE *f);
+int write_all_fd(int fd, const void *p, size_t len);
+void json_string(FILE *f, const char *s, size_t len);
+void term_escape(FILE *f, const char *s, size_t len);
+int64_t now_unix(void);
+void format_time(int64_t t, char *buf, size_t len);
+
+/* Common options: --vault, --passphrase-fd, --new-passphrase-fd,
+ * --no-keyring, -h. Returns 1 if consumed, 0 if not a common option. */
+#define COMMON_LONGOPTS \
+	{ "vault", required_argument, NULL, 'V' }, \
+	{ "passphrase-fd", required_argument, NULL, 'P' }, \
+	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
+	{ "no-keyring", no_argument, NULL, 'K' }, \
+	{ "help", no_argument, NULL, 'h' }
+int common_option(struct ctx *c, const struct command *cmd, int opt, const char *arg);
+#define OPT_HANDLED 1
+#define OPT_HELP 2
+
+/* prompt.c */
+int read_passphrase(const struct ctx *c, bool new_pass, bool confirm, struct sbuf *out);
+int read_tty_line(const char *prompt, struct sbuf *out);
+bool have_tty(void);
+
+/* open.c */
+int vault_open_read(struct ctx *c, struct vault **out);
+int vault_open_write(struct ctx *c, struct vault **out, int *lock_fd);
+int vault_lock_reload(struct ctx *c, struct vault **v, int *lock_fd);
+int vault_commit(struct ctx *c, struct vault *v, int lock_fd);
+int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
+
+/* duration.c */
+int duration_parse(const char *s, int64_t *seconds);
+void duration_format(int64_t seconds, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,445 @@
+/* init, put, get, list, rm, passwd */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../crypto/errors.h"
+#include "../vault/store.h"
+#include "cli.h"
+#include "commands.h"
+
+/* Parses options shared by all commands plus the command's own, given as
+ * getopt short letters; on_opt handles the command's own. Returns -1 to go
+ * on, or an exit code. */
+int
+parse_options(struct ctx *c, const struct command *cmd, int argc, char **argv,
+    const char *shortopts, const struct option *own, void *state,
+    int (*on_opt)(void *state, int opt, const char *arg))
+{
+	struct option all[24];
+	size_t n = 0, i;
+	int opt, r;
+	static const struct option common[] = { COMMON_LONGOPTS };
+
+	for (i = 0; own != NULL && own[i].name != NULL && n < 16; i++)
+		all[n++] = own[i];
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		all[n++] = common[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
+		if (opt == '?' || opt == ':')
+			return usage_error(cmd, "%s '%s'", opt == ':' ? "missing value for option" :
+			    "unknown option", argv[optind - 1]);
+		if ((r = common_option(c, cmd, opt, optarg)) == OPT_HANDLED)
+			continue;
+		if (r == OPT_HELP)
+			return 0;
+		if (r != 0)
+			return r;
+		if (on_opt == NULL || (r = on_opt(state, opt, optarg)) >= 0)
+			return on_opt == NULL ? usage_error(cmd, "unknown option") : r;
+	}
+	return -1;
+}
+
+/* init */
+
+struct init_opts { enum kdf_level level; const struct command *cmd; };
+
+static int
+init_opt(void *state, int opt, const char *arg)
+{
+	struct init_opts *o = state;
+
+	if (opt == 'k' && kdf_level_parse(arg, &o->level) == FBV_OK)
+		return -1;
+	return usage_error(o->cmd, "--kdf wants interactive, moderate or sensitive");
+}
+
+int
+cmd_init(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "kdf", required_argument, NULL, 'k' }, { 0 } };
+	struct init_opts o = { KDF_MODERATE, command_find("init") };
+	struct sbuf pass;
+	struct vault *v;
+	int r, lock;
+
+	if ((r = parse_options(c, o.cmd, argc, argv, "+h", own, &o, init_opt)) >= 0)
+		return r;
+	if (optind != argc)
+		return usage_error(o.cmd, "unexpected argument '%s'", argv[optind]);
+	if (access(c->vault_path, F_OK) == 0)
+		return fail(EXIT_EXISTS, "a vault already exists at %s", c->vault_path);
+	if (store_make_dirs(c->vault_path) != FBV_OK)
+		return fail(EXIT_IO, "cannot create the directory for %s: %s", c->vault_path,
+		    fbv_strerror(FBV_ERR_SYSTEM));
+	if ((r = read_passphrase(c, true, true, &pass)) != 0)
+		return r;
+	if ((r = store_lock(c->vault_path, 30000, &lock)) != FBV_OK) {
+		sbuf_free(&pass);
+		return fail_err(r, c->vault_path);
+	}
+	r = vault_create(c->vault_path, (const char *)pass.data, pass.len, o.level, &v);
+	sbuf_free(&pass);
+	if (r == FBV_OK) {
+		r = vault_save(v, true);
+		vault_free(v);
+	}
+	store_unlock(lock);
+	if (r == FBV_ERR_EXISTS)
+		return fail(EXIT_EXISTS, "a vault already exists at %s", c->vault_path);
+	if (r != FBV_OK)
+		return fail(err_exit_code(r), "cannot create %s: %s", c->vault_path, fbv_strerror(r));
+	if (!c->quiet)
+		fprintf(stderr, "fbvault: created %s\n", c->vault_path);
+	return 0;
+}
+
+/* put */
+
+struct put_opts { bool force, binary; };
+
+static int
+put_opt(void *state, int opt, const char *arg)
+{
+	struct put_opts *o = state;
+
+	(void)arg;
+	if (opt == 'f')
+		o->force = true;
+	else
+		o->binary = true;
+	return -1;
+}
+
+/* The value: one line without echo from a terminal; otherwise all of
+ * stdin, less one trailing newline unless binary. */
+static int
+read_value(const char *name, bool binary, struct sbuf *out)
+{
+	char prompt[FBV_NAME_MAX + 32];
+	unsigned char chunk[65536];
+	ssize_t n;
+	int r = FBV_OK;
+
+	sbuf_init(out, FBV_VALUE_MAX + 2);
+	if (isatty(STDIN_FILENO)) {
+		snprintf(prompt, sizeof(prompt), "Value for %s: ", name);
+		r = read_tty_line(prompt, out);
+		return r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot read the value: %s",
+		    fbv_strerror(r));
+	}
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			r = FBV_ERR_SYSTEM;
+			break;
+		}
+		if ((r = sbuf_put(out, chunk, (size_t)n)) != FBV_OK)
+			break;
+	}
+	sodium_memzero(chunk, sizeof(chunk));
+	if (r == FBV_OK && out->len > FBV_VALUE_MAX + (binary ? 0 : 2))
+		r = FBV_ERR_TOO_LARGE;
+	if (r == FBV_ERR_TOO_LARGE)
+		return fail(EXIT_USAGE, "the value is larger than %u bytes", FBV_VALUE_MAX);
+	if (r != FBV_OK)
+		return fail(EXIT_IO, "cannot read the value from stdin: %s", fbv_strerror(r));
+	if (!binary && out->len > 0 && out->data[out->len - 1] == '\n') {
+		out->len--;
+		if (out->len > 0 && out->data[out->len - 1] == '\r')
+			out->len--;
+	}
+	if (out->len > FBV_VALUE_MAX)
+		return fail(EXIT_USAGE, "the value is larger than %u bytes", FBV_VALUE_MAX);
+	return 0;
+}
+
+int
+cmd_put(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "force", no_argument, NULL, 'f' },
+		{ "binary", no_argument, NULL, 'b' }, { 0 } };
+	const struct command *cmd = command_find("put");
+	struct put_opts o = { false, false };
+	struct sbuf value;
+	struct vault *v;
+	struct entry *e;
+	const char *name;
+	int r, lock;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+hfb", own, &o, put_opt)) >= 0)
+		return r;
+	if (argc - optind != 1)
+		return usage_error(cmd, "put takes one NAME");
+	name = argv[optind];
+	if (name_check(name) != FBV_OK)
+		return fail(EXIT_USAGE, "invalid entry name '%s': use 1-128 of A-Z a-z 0-9 . _ - / :, "
+		    "not starting with / or -, without '..'", name);
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if (!o.force && entries_find(&v->entries, name) != NULL) {
+		vault_free(v);
+		return fail(EXIT_EXISTS, "entry '%s' exists; use --force to replace it", name);
+	}
+	if ((r = read_value(name, o.binary, &value)) != 0 ||
+	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
+		sbuf_free(&value);
+		vault_free(v);
+		return r;
+	}
+	r = entries_put(&v->entries, name, value.data, value.len, o.force, now_unix(), &e);
+	sbuf_free(&value);
+	if (r == FBV_OK && !meta_has(e, META_KIND))
+		r = meta_set_str(e, META_KIND, "secret");
+	if (r != FBV_OK) {
+		vault_free(v);
+		store_unlock(lock);
+		return fail_err(r, name);
+	}
+	v->dirty = true;
+	r = vault_commit(c, v, lock);
+	vault_free(v);
+	return r;
+}
+
+/* get */
+
+static int
+flag_opt(void *state, int opt, const char *arg)
+{
+	(void)opt;
+	(void)arg;
+	*(bool *)state = true;
+	return -1;
+}
+
+int
+cmd_get(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "no-newline", no_argument, NULL, 'n' }, { 0 } };
+	const struct command *cmd = command_find("get");
+	bool no_newline = false;
+	struct vault *v;
+	struct entry *e;
+	int r;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+hn", own, &no_newline, flag_opt)) >= 0)
+		return r;
+	if (argc - optind != 1)
+		return usage_error(cmd, "get takes one NAME");
+	if (name_check(argv[optind]) != FBV_OK)
+		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if ((e = entries_find(&v->entries, argv[optind])) == NULL)
+		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
+	else if (write_all_fd(STDOUT_FILENO, e->value, e->value_len) != 0 ||
+	    (!no_newline && write_all_fd(STDOUT_FILENO, "\n", 1) != 0))
+		r = fail(EXIT_IO, "cannot write the value to stdout");
+	vault_free(v);
+	return r;
+}
+
+/* list */
+
+static void
+json_meta_str(FILE *f, const struct entry *e, enum meta_tag tag, const char *key)
+{
+	const char *s;
+	size_t len;
+
+	if (meta_get_str(e, tag, &s, &len) != FBV_OK)
+		return;
+	fprintf(f, ",\"%s\":", key);
+	json_string(f, s, len);
+}
+
+static void
+json_meta_int(FILE *f, const struct entry *e, enum meta_tag tag, const char *key, bool always)
+{
+	int64_t t;
+
+	if (meta_get_int(e, tag, &t) == FBV_OK)
+		fprintf(f, ",\"%s\":%lld", key, (long long)t);
+	else if (always)
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* One object of the list --json schema (documented in README). */
+void
+entry_json(FILE *f, const struct entry *e)
+{
+	const char *kind = "secret";
+	size_t klen = 6;
+
+	meta_get_str(e, META_KIND, &kind, &klen);
+	fputs("{\"name\":", f);
+	json_string(f, e->name, strlen(e->name));
+	fputs(",\"kind\":", f);
+	json_string(f, kind, klen);
+	fprintf(f, ",\"created\":%lld,\"updated\":%lld", (long long)e->created,
+	    (long long)e->updated);
+	json_meta_int(f, e, META_EXPIRES_AT, "expires_at", true);
+	json_meta_int(f, e, META_DATA_ACCESS_EXPIRES_AT, "data_access_expires_at", false);
+	json_meta_int(f, e, META_CHECKED_AT, "checked_at", false);
+	json_meta_str(f, e, META_TOKEN_TYPE, "token_type");
+	json_meta_str(f, e, META_APP_ID, "app_id");
+	json_meta_str(f, e, META_USER_ID, "user_id");
+	json_meta_str(f, e, META_PAGE_ID, "page_id");
+	json_meta_str(f, e, META_PAGE_NAME, "page_name");
+	json_meta_str(f, e, META_SCOPES, "scopes");
+	fputc('}', f);
+}
+
+void
+expiry_text(const struct entry *e, char *buf, size_t len)
+{
+	int64_t t;
+
+	if (meta_get_int(e, META_EXPIRES_AT, &t) != FBV_OK)
+		snprintf(buf, len, "-");
+	else if (t == 0)
+		snprintf(buf, len, "never");
+	else
+		format_time(t, buf, len);
+}
+
+static void
+list_table(FILE *f, const struct entries *es)
+{
+	bool tty = isatty(fileno(f));
+	size_t i, w = 4;
+	char updated[64], expires[64];
+
+	for (i = 0; i < es->n; i++)
+		if (strlen(es->v[i].name) > w)
+			w = strlen(es->v[i].name);
+	if (tty)
+		fprintf(f, "%-*s  %-10s  %-20s  %s\n", (int)w, "NAME", "KIND", "UPDATED", "EXPIRES");
+	for (i = 0; i < es->n; i++) {
+		const struct entry *e = &es->v[i];
+		const char *kind = "secret";
+		size_t klen = 6;
+
+		meta_get_str(e, META_KIND, &kind, &klen);
+		format_time(e->updated, updated, sizeof(updated));
+		expiry_text(e, expires, sizeof(expires));
+		if (tty)
+			fprintf(f, "%-*s  %-10.*s  %-20s  %s\n", (int)w, e->name, (int)klen, kind,
+			    updated, expires);
+		else
+			fprintf(f, "%s\t%.*s\t%lld\t%s\n", e->name, (int)klen, kind,
+			    (long long)e->updated, expires);
+	}
+}
+
+int
+cmd_list(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
+	const struct command *cmd = command_find("list");
+	bool json = false;
+	struct vault *v;
+	size_t i;
+	int r;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &json, flag_opt)) >= 0)
+		return r;
+	if (optind != argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if (json) {
+		fputc('[', stdout);
+		for (i = 0; i < v->entries.n; i++) {
+			if (i > 0)
+				fputc(',', stdout);
+			entry_json(stdout, &v->entries.v[i]);
+		}
+		fputs("]\n", stdout);
+	} else {
+		list_table(stdout, &v->entries);
+	}
+	vault_free(v);
+	return 0;
+}
+
+/* rm */
+
+int
+cmd_rm(struct ctx *c, int argc, char **argv)
+{
+	const struct command *cmd = command_find("rm");
+	struct vault *v;
+	int r, lock;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+h", NULL, NULL, NULL)) >= 0)
+		return r;
+	if (argc - optind != 1)
+		return usage_error(cmd, "rm takes one NAME");
+	if (name_check(argv[optind]) != FBV_OK)
+		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
+	if ((r = vault_open_write(c, &v, &lock)) != 0)
+		return r;
+	if (entries_remove(&v->entries, argv[optind]) != FBV_OK) {
+		vault_free(v);
+		store_unlock(lock);
+		return fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
+	}
+	v->dirty = true;
+	r = vault_commit(c, v, lock);
+	vault_free(v);
+	return r;
+}
+
+/* passwd: rewraps the passphrase slot; the payload is not re-encrypted. */
+
+int
+cmd_passwd(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "kdf", required_argument, NULL, 'k' }, { 0 } };
+	struct init_opts o = { KDF_MODERATE, command_find("passwd") };
+	bool level_given;
+	uint64_t ops, mem;
+	struct sbuf pass;
+	struct vault *v;
+	int r, lock;
+
+	o.level = (enum kdf_level)-1;
+	if ((r = parse_options(c, o.cmd, argc, argv, "+h", own, &o, init_opt)) >= 0)
+		return r;
+	if (optind != argc)
+		return usage_error(o.cmd, "unexpected argument '%s'", argv[optind]);
+	level_given = o.level != (enum kdf_level)-1;
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if ((r = read_passphrase(c, true, true, &pass)) != 0 ||
+	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
+		sbuf_free(&pass);
+		vault_free(v);
+		return r;
+	}
+	if (level_given)
+		kdf_level_params(o.level, &ops, &mem);
+	else if (vault_kdf_params(v, &ops, &mem) != FBV_OK)
+		kdf_level_params(KDF_MODERATE, &ops, &mem);
+	r = vault_set_passphrase(v, (const char *)pass.data, pass.len, ops, mem);
+	sbuf_free(&pass);
+	if (r != FBV_OK) {
+		vault_free(v);
+		store_unlock(lock);
+		return fail_err(r, c->vault_path);
+	}
+	r = vault_commit(c, v, lock);
+	vault_free(v);
+	if (r == 0 && !c->quiet)
+		fprintf(stderr, "fbvault: passphrase changed\n");
+	return r;
+}

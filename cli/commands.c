@@ -1,0 +1,27 @@
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const struct command commands[] = {
+	{ "init", cmd_init, "[--kdf interactive|moderate|sensitive]",
+	  "create a vault (refuses to overwrite one)" },
+	{ "put", cmd_put, "[-f|--force] [--binary] NAME",
+	  "store a value read from stdin (a terminal: prompt, no echo)" },
+	{ "get", cmd_get, "[-n] NAME", "print a value (-n: no trailing newline)" },
+	{ "list", cmd_list, "[--json]", "names and metadata, never values" },
+	{ "rm", cmd_rm, "NAME", "remove an entry" },
+	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct command *
+command_find(const char *name)
+{
+	const struct command *cmd;
+
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	return NULL;
+}

@@ -1,0 +1,174 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../crypto/errors.h"
+#include "cli.h"
+
+void
+msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fbvault: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fbvault: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int
+err_exit_code(int err)
+{
+	switch (err) {
+	case FBV_OK: return 0;
+	case FBV_ERR_CORRUPT: case FBV_ERR_BAD_MAGIC: case FBV_ERR_VERSION:
+	case FBV_ERR_KDF_LIMITS: case FBV_ERR_DUP_SLOT: case FBV_ERR_NO_SLOT:
+		return EXIT_CORRUPT;
+	case FBV_ERR_WRONG_PASS: case FBV_ERR_PERM: case FBV_ERR_SYMLINK:
+	case FBV_ERR_KEYRING_ITEM: case FBV_ERR_NOT_UNLOCKED:
+		return EXIT_DENIED;
+	case FBV_ERR_NO_VAULT: case FBV_ERR_NO_ENTRY: return EXIT_NOTFOUND;
+	case FBV_ERR_EXISTS: return EXIT_EXISTS;
+	case FBV_ERR_BAD_NAME: case FBV_ERR_INVALID: case FBV_ERR_TOO_LARGE:
+		return EXIT_USAGE;
+	case FBV_ERR_KEYRING: case FBV_ERR_UNSUPPORTED: case FBV_ERR_NET:
+		return EXIT_UNAVAILABLE;
+	case FBV_ERR_TEMPFAIL: return EXIT_TEMPFAIL;
+	case FBV_ERR_PROTOCOL: return EXIT_PROTOCOL;
+	case FBV_ERR_GRAPH: return EXIT_DENIED;
+	case FBV_ERR_SYSTEM: return EXIT_IO;
+	default: return EXIT_INTERNAL;
+	}
+}
+
+/* "fbvault: WHAT: REASON", with a fix where there is one. */
+int
+fail_err(int err, const char *what)
+{
+	int saved = errno;
+
+	errno = saved;
+	switch (err) {
+	case FBV_ERR_PERM:
+		return fail(EXIT_DENIED, "%s: unsafe permissions: the file must be owned by "
+		    "you and not open to group or others; fix with: chmod 600 %s", what, what);
+	case FBV_ERR_NO_VAULT:
+		return fail(EXIT_NOTFOUND, "no vault at %s; create one with: fbvault init", what);
+	case FBV_ERR_SYMLINK:
+		return fail(EXIT_DENIED, "%s is a symbolic link; fbvault does not follow links "
+		    "to the vault file (name the file itself)", what);
+	case FBV_ERR_WRONG_PASS:
+		return fail(EXIT_DENIED, "%s: wrong passphrase (or its key slot was tampered with)",
+		    what);
+	default:
+		return fail(err_exit_code(err), "%s: %s", what, fbv_strerror(err));
+	}
+}
+
+void
+print_usage(const struct command *cmd, FILE *f)
+{
+	fprintf(f, "usage: fbvault %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
+}
+
+int
+usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fbvault: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd != NULL)
+		print_usage(cmd, stderr);
+	return EXIT_USAGE;
+}
+
+int
+write_all_fd(int fd, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	while (len > 0) {
+		ssize_t n = write(fd, b, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		b += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void
+json_string(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* Text from outside (page names, Graph messages) may carry escape
+ * sequences: print control bytes as \xNN so they cannot drive the terminal. */
+void
+term_escape(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\')
+			fprintf(f, ch == '\\' ? "\\\\" : "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
+int64_t
+now_unix(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void
+format_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}

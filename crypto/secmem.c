@@ -1,0 +1,116 @@
+#include <string.h>
+
+#include <sodium.h>
+
+#include "errors.h"
+#include "secmem.h"
+
+void *
+secret_alloc(size_t len)
+{
+	return sodium_malloc(len == 0 ? 1 : len);
+}
+
+void
+secret_free(void *p)
+{
+	if (p != NULL)
+		sodium_free(p); /* zeroes before unmapping */
+}
+
+void
+sbuf_init(struct sbuf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+int
+sbuf_reserve(struct sbuf *b, size_t extra)
+{
+	size_t need, cap;
+	unsigned char *p;
+
+	if (extra > b->max || b->len > b->max - extra)
+		return FBV_ERR_TOO_LARGE;
+	need = b->len + extra;
+	if (need <= b->cap)
+		return FBV_OK;
+	cap = b->cap < 256 ? 256 : b->cap;
+	while (cap < need)
+		cap = cap > b->max / 2 ? b->max : cap * 2;
+	if ((p = secret_alloc(cap)) == NULL)
+		return FBV_ERR_NOMEM;
+	if (b->len > 0)
+		memcpy(p, b->data, b->len);
+	secret_free(b->data);
+	b->data = p;
+	b->cap = cap;
+	return FBV_OK;
+}
+
+int
+sbuf_put(struct sbuf *b, const void *p, size_t n)
+{
+	int r;
+
+	if ((r = sbuf_reserve(b, n)) != FBV_OK)
+		return r;
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return FBV_OK;
+}
+
+int
+sbuf_put_u8(struct sbuf *b, uint8_t v)
+{
+	return sbuf_put(b, &v, 1);
+}
+
+int
+sbuf_put_u16(struct sbuf *b, uint16_t v)
+{
+	unsigned char le[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
+
+	return sbuf_put(b, le, sizeof(le));
+}
+
+int
+sbuf_put_u32(struct sbuf *b, uint32_t v)
+{
+	unsigned char le[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(le); i++)
+		le[i] = (unsigned char)(v >> (8 * i));
+	return sbuf_put(b, le, sizeof(le));
+}
+
+int
+sbuf_put_u64(struct sbuf *b, uint64_t v)
+{
+	unsigned char le[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(le); i++)
+		le[i] = (unsigned char)(v >> (8 * i));
+	return sbuf_put(b, le, sizeof(le));
+}
+
+void
+sbuf_reset(struct sbuf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->len);
+	b->len = 0;
+}
+
+void
+sbuf_free(struct sbuf *b)
+{
+	secret_free(b->data);
+	sbuf_init(b, b->max);
+}

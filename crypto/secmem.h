@@ -1,0 +1,31 @@
+/* Memory for secrets. Everything here lives in sodium_malloc memory: guard
+ * pages, mlock()ed (never swapped), excluded from core dumps, and wiped when
+ * freed or reset. */
+#ifndef FBV_SECMEM_H
+#define FBV_SECMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *secret_alloc(size_t len);
+void secret_free(void *p);
+
+/* A growable byte buffer that wipes itself (openssh's sshbuf, in small). */
+struct sbuf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+	size_t max;     /* growing past this fails with FBV_ERR_TOO_LARGE */
+};
+
+void sbuf_init(struct sbuf *b, size_t max);
+int sbuf_reserve(struct sbuf *b, size_t extra);
+int sbuf_put(struct sbuf *b, const void *p, size_t n);
+int sbuf_put_u8(struct sbuf *b, uint8_t v);
+int sbuf_put_u16(struct sbuf *b, uint16_t v);
+int sbuf_put_u32(struct sbuf *b, uint32_t v);
+int sbuf_put_u64(struct sbuf *b, uint64_t v);
+void sbuf_reset(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+
+#endif

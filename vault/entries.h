@@ -1,0 +1,50 @@
+/* The entries of an open vault: a sorted array, its payload encoding, and
+ * typed metadata. Values live in secret memory. */
+#ifndef FBV_ENTRIES_H
+#define FBV_ENTRIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../crypto/secmem.h"
+#include "format.h"
+
+struct entry {
+	char *name;
+	unsigned char *value;   /* points into the payload, or owned */
+	size_t value_len;
+	bool value_owned;       /* secret_alloc()ed by this entry */
+	int64_t created;
+	int64_t updated;
+	unsigned char *meta;    /* TLV records, not secret */
+	size_t meta_len;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n;
+	size_t cap;
+};
+
+int name_check(const char *name);
+
+void entries_free(struct entries *es);
+struct entry *entries_find(const struct entries *es, const char *name);
+/* Stores a copy of value; replaces an existing entry only if replace. */
+int entries_put(struct entries *es, const char *name, const unsigned char *value,
+    size_t len, bool replace, int64_t now, struct entry **out);
+int entries_remove(struct entries *es, const char *name);
+
+/* Decoding keeps pointers into plain, which must outlive es. */
+int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
+int entries_encode(const struct entries *es, struct sbuf *out);
+
+int meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *len);
+bool meta_has(const struct entry *e, enum meta_tag tag);
+int meta_get_int(const struct entry *e, enum meta_tag tag, int64_t *v);
+int meta_set_str(struct entry *e, enum meta_tag tag, const char *s);
+int meta_set_int(struct entry *e, enum meta_tag tag, int64_t v);
+void meta_clear(struct entry *e, enum meta_tag tag);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * The fbvault file format, version 1. Every integer is little-endian.
+ *
+ *  offset  size  field
+ *  ------  ----  ---------------------------------------------------------
+ *       0     8  magic "FBVAULT\0"
+ *       8     2  format version, 1; any other value is refused
+ *      10     2  flags, 0; any other value is refused
+ *      12    16  vault id: random, names this vault's keyring item and its
+ *                timed-unlock key (not secret)
+ *      28     1  number of key slots n, 1..16
+ *      29     .  n key slots, each:
+ *                  +0  1  slot type (below)
+ *                  +1  2  body length L
+ *                  +3  L  body
+ *       H    32  header MAC: keyed BLAKE2b-256 of bytes [0, H) under the
+ *                header subkey of the data key; covers every slot byte
+ *    H+32    24  payload nonce, fresh on every save
+ *    H+56     4  payload ciphertext length C, 16..(256 MiB + 16)
+ *    H+60     C  payload: XChaCha20-Poly1305 under the payload subkey of
+ *                the data key, associated data = bytes [0, 28)
+ *  H+60+C        end of file; trailing bytes are refused
+ *
+ * The data key is 32 random bytes made at init; it never changes. Subkeys
+ * come from crypto_kdf (BLAKE2b) with context "fbvault1": 1 header MAC,
+ * 2 payload. Slots wrap the data key with XChaCha20-Poly1305 (48 bytes:
+ * key + tag); the associated data of a wrap is the slot type byte, the slot
+ * body before the nonce, and the vault id.
+ *
+ * Slot type 1, passphrase (L = 105; at most one):
+ *    +0  1  KDF algorithm, 1 = Argon2id v1.3
+ *    +1 16  salt
+ *   +17  8  opslimit, interactive..FBV_KDF_OPS_MAX
+ *   +25  8  memlimit in bytes, interactive..FBV_KDF_MEM_MAX
+ *   +33 24  nonce
+ *   +57 48  data key wrapped under Argon2id(passphrase, salt, ops, mem)
+ *
+ * Slot type 2, desktop keyring (L = 72; at most one):
+ *    +0 24  nonce
+ *   +24 48  data key wrapped under a random 32-byte key that the Secret
+ *           Service keeps in the item whose attribute is the vault id
+ *
+ * Slot types 3..255 are reserved (3: per-person recipients). A reader skips
+ * a slot type it does not know and writes it back unchanged; the header MAC
+ * still covers it.
+ *
+ * Payload plaintext:
+ *    +0  4  entry count, sorted by name, names unique
+ *  each entry:
+ *    +0  2  name length, 1..128
+ *    +2  .  name
+ *     .  4  value length, 0..FBV_VALUE_MAX
+ *     .  .  value, any bytes
+ *     .  8  created, unix seconds (signed)
+ *     .  8  updated, unix seconds (signed)
+ *     .  2  metadata length M
+ *     .  M  metadata records: 1-byte tag, 2-byte length, value. Integers
+ *           are 8-byte signed; strings are UTF-8 without NUL. A tag a
+ *           reader does not know is kept as it is.
+ */
+#ifndef FBV_FORMAT_H
+#define FBV_FORMAT_H
+
+#define FBV_MAGIC "FBVAULT"          /* 7 characters and the NUL: 8 bytes */
+#define FBV_MAGIC_BYTES 8
+#define FBV_VERSION 1
+#define FBV_ID_BYTES 16
+#define FBV_PREFIX_BYTES 28          /* magic, version, flags, id */
+#define FBV_SLOTS_MAX 16
+
+#define FBV_SLOT_PASSPHRASE 1
+#define FBV_SLOT_KEYRING 2
+#define FBV_KDF_ARGON2ID13 1
+#define FBV_WRAPPED_BYTES 48
+#define FBV_PASS_SLOT_BYTES 105
+#define FBV_PASS_SLOT_AD 33          /* body bytes before the nonce */
+#define FBV_KEYRING_SLOT_BYTES 72
+
+#define FBV_NAME_MAX 128
+#define FBV_VALUE_MAX (16U * 1024 * 1024)
+#define FBV_PAYLOAD_MAX (256U * 1024 * 1024)
+#define FBV_FILE_MAX (FBV_PAYLOAD_MAX + 64 * 1024)
+
+enum meta_tag {
+	META_KIND = 1,                  /* string: secret, app-id, app-secret, user-token, page-token */
+	META_EXPIRES_AT = 2,            /* int: 0 never; absent unknown */
+	META_DATA_ACCESS_EXPIRES_AT = 3,/* int */
+	META_CHECKED_AT = 4,            /* int: when /debug_token last answered */
+	META_APP_ID = 5,                /* string */
+	META_PAGE_ID = 6,               /* string */
+	META_PAGE_NAME = 7,             /* string, as Graph sent it */
+	META_SCOPES = 8,                /* string, comma-separated */
+	META_TOKEN_TYPE = 9,            /* string: USER, PAGE, APP */
+	META_USER_ID = 10,              /* string */
+};
+
+#endif

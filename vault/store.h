@@ -1,0 +1,30 @@
+/* Where the vault lives and how it reaches the disk: safe open, atomic
+ * replace, the writers' lock. Errors other than FBV_ERR_* leave errno set. */
+#ifndef FBV_STORE_H
+#define FBV_STORE_H
+
+#include <stddef.h>
+
+/* $FBVAULT_PATH, else $XDG_DATA_HOME/fbvault/vault, else
+ * ~/.local/share/fbvault/vault. Returns a malloc()ed string. */
+int store_default_path(char **out);
+
+/* Reads the whole file. Refuses a symbolic link, a file that is not
+ * regular, owned by another user, or open to group or others. */
+int store_read(const char *path, unsigned char **buf, size_t *len);
+/* Permission check on an open descriptor (also used by doctor). */
+int store_check_fd(int fd);
+
+/* Creates the missing parent directories of path with mode 0700. */
+int store_make_dirs(const char *path);
+
+/* Replaces path with buf: PATH.tmp is written, fsynced, renamed over
+ * path, and the directory fsynced. On failure path is as it was and the
+ * temporary file is gone. Call with the writers' lock held. */
+int store_write(const char *path, const unsigned char *buf, size_t len, int exclusive);
+
+/* Exclusive writers' lock on PATH.lock; waits at most timeout_ms. */
+int store_lock(const char *path, int timeout_ms, int *fd);
+void store_unlock(int fd);
+
+#endif

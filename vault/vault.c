@@ -1,0 +1,497 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../crypto/errors.h"
+#include "store.h"
+#include "vault.h"
+#include "wire.h"
+
+void
+vault_id_hex(const struct vault *v, char out[2 * FBV_ID_BYTES + 1])
+{
+	sodium_bin2hex(out, 2 * FBV_ID_BYTES + 1, v->id, FBV_ID_BYTES);
+}
+
+void
+vault_free(struct vault *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	entries_free(&v->entries);
+	sbuf_free(&v->plain);
+	secret_free(v->key);
+	for (i = 0; i < v->nslots; i++)
+		free(v->slots[i].body);
+	free(v->hdr);
+	free(v->cipher);
+	free(v->path);
+	free(v);
+}
+
+static struct vault *
+vault_new(const char *path)
+{
+	struct vault *v = calloc(1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	sbuf_init(&v->plain, FBV_PAYLOAD_MAX);
+	if ((v->path = strdup(path)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static const struct slot *
+slot_find(const struct vault *v, uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < v->nslots; i++)
+		if (v->slots[i].type == type)
+			return &v->slots[i];
+	return NULL;
+}
+
+bool
+vault_has_slot(const struct vault *v, uint8_t type)
+{
+	return slot_find(v, type) != NULL;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int
+vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
+{
+	const struct slot *s = slot_find(v, FBV_SLOT_PASSPHRASE);
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	*ops = le64(s->body + 17);
+	*mem = le64(s->body + 25);
+	return FBV_OK;
+}
+
+/* Structure of a known slot type; limits checked before any KDF runs. */
+static int
+slot_check(const struct slot *s)
+{
+	switch (s->type) {
+	case FBV_SLOT_PASSPHRASE:
+		if (s->len != FBV_PASS_SLOT_BYTES || s->body[0] != FBV_KDF_ARGON2ID13)
+			return FBV_ERR_CORRUPT;
+		return kdf_check(le64(s->body + 17), le64(s->body + 25));
+	case FBV_SLOT_KEYRING:
+		return s->len == FBV_KEYRING_SLOT_BYTES ? FBV_OK : FBV_ERR_CORRUPT;
+	case 0:
+		return FBV_ERR_CORRUPT;
+	default:
+		return FBV_OK;
+	}
+}
+
+static int
+parse_slots(struct vault *v, struct reader *r)
+{
+	uint64_t n, type, len;
+	const unsigned char *p;
+	size_t i;
+	int ret;
+
+	if (reader_uint(r, 1, &n) != 0 || n == 0 || n > FBV_SLOTS_MAX)
+		return FBV_ERR_CORRUPT;
+	for (i = 0; i < n; i++) {
+		struct slot *s = &v->slots[i];
+
+		if (reader_uint(r, 1, &type) != 0 || reader_uint(r, 2, &len) != 0 ||
+		    (p = reader_take(r, len)) == NULL)
+			return FBV_ERR_CORRUPT;
+		s->type = (uint8_t)type;
+		s->len = (uint16_t)len;
+		if ((s->body = malloc(len == 0 ? 1 : len)) == NULL)
+			return FBV_ERR_NOMEM;
+		memcpy(s->body, p, len);
+		v->nslots++;
+		if ((ret = slot_check(s)) != FBV_OK)
+			return ret;
+		if (s->type <= FBV_SLOT_KEYRING && slot_find(v, s->type) != s)
+			return FBV_ERR_DUP_SLOT;
+	}
+	if (slot_find(v, FBV_SLOT_PASSPHRASE) == NULL && slot_find(v, FBV_SLOT_KEYRING) == NULL)
+		return FBV_ERR_NO_SLOT;
+	return FBV_OK;
+}
+
+static int
+parse_prefix(struct vault *v, struct reader *r)
+{
+	const unsigned char *p;
+	uint64_t version, flags;
+
+	if ((p = reader_take(r, FBV_MAGIC_BYTES)) == NULL ||
+	    memcmp(p, FBV_MAGIC, FBV_MAGIC_BYTES) != 0)
+		return FBV_ERR_BAD_MAGIC;
+	if (reader_uint(r, 2, &version) != 0)
+		return FBV_ERR_CORRUPT;
+	if (version != FBV_VERSION)
+		return FBV_ERR_VERSION;
+	if (reader_uint(r, 2, &flags) != 0 || flags != 0 ||
+	    (p = reader_take(r, FBV_ID_BYTES)) == NULL)
+		return FBV_ERR_CORRUPT;
+	memcpy(v->id, p, FBV_ID_BYTES);
+	return FBV_OK;
+}
+
+static int
+parse_payload(struct vault *v, struct reader *r)
+{
+	const unsigned char *p;
+	uint64_t clen;
+
+	if ((p = reader_take(r, FBV_MAC_BYTES)) == NULL)
+		return FBV_ERR_CORRUPT;
+	memcpy(v->mac, p, FBV_MAC_BYTES);
+	if ((p = reader_take(r, FBV_NONCE_BYTES)) == NULL)
+		return FBV_ERR_CORRUPT;
+	memcpy(v->nonce, p, FBV_NONCE_BYTES);
+	if (reader_uint(r, 4, &clen) != 0 || clen < FBV_TAG_BYTES + 4 ||
+	    clen > FBV_PAYLOAD_MAX + FBV_TAG_BYTES || clen != reader_left(r))
+		return FBV_ERR_CORRUPT;
+	p = reader_take(r, clen);
+	if ((v->cipher = malloc(clen)) == NULL)
+		return FBV_ERR_NOMEM;
+	memcpy(v->cipher, p, clen);
+	v->cipher_len = clen;
+	return FBV_OK;
+}
+
+int
+vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out)
+{
+	struct reader r = { buf, len, 0 };
+	struct vault *v;
+	int ret;
+
+	if ((v = vault_new(path)) == NULL)
+		return FBV_ERR_NOMEM;
+	if ((ret = parse_prefix(v, &r)) != FBV_OK || (ret = parse_slots(v, &r)) != FBV_OK)
+		goto fail;
+	v->hdr_len = r.off;
+	if ((v->hdr = malloc(v->hdr_len)) == NULL) {
+		ret = FBV_ERR_NOMEM;
+		goto fail;
+	}
+	memcpy(v->hdr, buf, v->hdr_len);
+	if ((ret = parse_payload(v, &r)) != FBV_OK)
+		goto fail;
+	*out = v;
+	return FBV_OK;
+fail:
+	vault_free(v);
+	return ret;
+}
+
+int
+vault_load(const char *path, struct vault **out)
+{
+	unsigned char *buf;
+	size_t len;
+	int r;
+
+	if ((r = store_read(path, &buf, &len)) != FBV_OK)
+		return r;
+	r = vault_parse(path, buf, len, out);
+	free(buf);
+	return r;
+}
+
+int
+vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
+{
+	unsigned char sub[FBV_KEY_BYTES];
+	size_t plen = v->cipher_len - FBV_TAG_BYTES;
+	int r;
+
+	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
+	r = mac_verify(v->mac, v->hdr, v->hdr_len, sub);
+	if (r != FBV_OK)
+		goto out;
+	subkey_derive(sub, SUBKEY_PAYLOAD, key);
+	sbuf_reset(&v->plain);
+	if ((r = sbuf_reserve(&v->plain, plen)) != FBV_OK)
+		goto out;
+	r = aead_open(v->plain.data, v->cipher, v->cipher_len, v->hdr, FBV_PREFIX_BYTES,
+	    v->nonce, sub);
+	if (r != FBV_OK)
+		goto out;
+	v->plain.len = plen;
+	entries_free(&v->entries);
+	if ((r = entries_decode(&v->entries, v->plain.data, plen)) != FBV_OK)
+		goto out;
+	if (v->key == NULL && (v->key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
+		r = FBV_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(v->key, key, FBV_KEY_BYTES);
+out:
+	sodium_memzero(sub, sizeof(sub));
+	if (r != FBV_OK)
+		sbuf_reset(&v->plain);
+	return r;
+}
+
+/* Associated data of a wrap: type, the body before the nonce, vault id. */
+static size_t
+wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
+    const unsigned char *pre, size_t prelen)
+{
+	ad[0] = type;
+	memcpy(ad + 1, pre, prelen);
+	memcpy(ad + 1 + prelen, v->id, FBV_ID_BYTES);
+	return 1 + prelen + FBV_ID_BYTES;
+}
+
+/* Opens the data key wrapped at body[prelen..] under kek. */
+static int
+slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
+    const unsigned char kek[FBV_KEY_BYTES])
+{
+	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
+	unsigned char *key;
+	size_t adlen = wrap_ad(ad, v, s->type, s->body, prelen);
+	int r;
+
+	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return FBV_ERR_NOMEM;
+	r = aead_open(key, s->body + prelen + FBV_NONCE_BYTES, FBV_WRAPPED_BYTES, ad, adlen,
+	    s->body + prelen, kek);
+	if (r == FBV_OK)
+		r = vault_unlock_key(v, key);
+	else
+		r = FBV_ERR_WRONG_PASS;
+	secret_free(key);
+	return r;
+}
+
+int
+vault_unlock_passphrase(struct vault *v, const char *pass, size_t len)
+{
+	const struct slot *s = slot_find(v, FBV_SLOT_PASSPHRASE);
+	unsigned char *kek;
+	int r;
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return FBV_ERR_NOMEM;
+	r = kdf_derive(kek, pass, len, s->body + 1, le64(s->body + 17), le64(s->body + 25));
+	if (r == FBV_OK)
+		r = slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
+	secret_free(kek);
+	return r;
+}
+
+int
+vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
+{
+	const struct slot *s = slot_find(v, FBV_SLOT_KEYRING);
+	int r;
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	r = slot_unwrap(v, s, 0, kek);
+	return r == FBV_ERR_WRONG_PASS ? FBV_ERR_KEYRING_ITEM : r;
+}
+
+/* Puts a slot of type with body pre || nonce || wrap(data key), replacing
+ * any slot of that type. */
+static int
+slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prelen,
+    const unsigned char kek[FBV_KEY_BYTES])
+{
+	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
+	size_t adlen = wrap_ad(ad, v, type, pre, prelen);
+	size_t len = prelen + FBV_NONCE_BYTES + FBV_WRAPPED_BYTES;
+	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
+	unsigned char *body;
+
+	if (v->key == NULL)
+		return FBV_ERR_INVALID;
+	if (s == NULL && v->nslots == FBV_SLOTS_MAX)
+		return FBV_ERR_TOO_LARGE;
+	if ((body = malloc(len)) == NULL)
+		return FBV_ERR_NOMEM;
+	memcpy(body, pre, prelen);
+	random_bytes(body + prelen, FBV_NONCE_BYTES);
+	aead_seal(body + prelen + FBV_NONCE_BYTES, v->key, FBV_KEY_BYTES, ad, adlen,
+	    body + prelen, kek);
+	if (s == NULL)
+		s = &v->slots[v->nslots++];
+	else
+		free(s->body);
+	s->type = type;
+	s->len = (uint16_t)len;
+	s->body = body;
+	return FBV_OK;
+}
+
+int
+vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops, uint64_t mem)
+{
+	unsigned char pre[FBV_PASS_SLOT_AD];
+	unsigned char *kek;
+	size_t i;
+	int r;
+
+	pre[0] = FBV_KDF_ARGON2ID13;
+	random_bytes(pre + 1, FBV_SALT_BYTES);
+	for (i = 0; i < 8; i++) {
+		pre[17 + i] = (unsigned char)(ops >> (8 * i));
+		pre[25 + i] = (unsigned char)(mem >> (8 * i));
+	}
+	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return FBV_ERR_NOMEM;
+	r = kdf_derive(kek, pass, len, pre + 1, ops, mem);
+	if (r == FBV_OK)
+		r = slot_store(v, FBV_SLOT_PASSPHRASE, pre, sizeof(pre), kek);
+	secret_free(kek);
+	return r;
+}
+
+int
+vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
+{
+	return slot_store(v, FBV_SLOT_KEYRING, NULL, 0, kek);
+}
+
+int
+vault_remove_slot(struct vault *v, uint8_t type)
+{
+	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
+	size_t i = (size_t)(s - v->slots);
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	free(s->body);
+	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
+	v->nslots--;
+	return FBV_OK;
+}
+
+int
+vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
+    struct vault **out)
+{
+	struct vault *v;
+	uint64_t ops, mem;
+	int r;
+
+	if ((v = vault_new(path)) == NULL || (v->key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
+		vault_free(v);
+		return FBV_ERR_NOMEM;
+	}
+	random_bytes(v->id, FBV_ID_BYTES);
+	random_bytes(v->key, FBV_KEY_BYTES);
+	kdf_level_params(level, &ops, &mem);
+	if ((r = vault_set_passphrase(v, pass, len, ops, mem)) != FBV_OK) {
+		vault_free(v);
+		return r;
+	}
+	v->dirty = true;
+	*out = v;
+	return FBV_OK;
+}
+
+static int
+seal_payload(struct vault *v)
+{
+	struct sbuf plain;
+	unsigned char sub[FBV_KEY_BYTES];
+	unsigned char prefix[FBV_PREFIX_BYTES];
+	unsigned char *cipher;
+	int r;
+
+	sbuf_init(&plain, FBV_PAYLOAD_MAX);
+	if ((r = entries_encode(&v->entries, &plain)) != FBV_OK)
+		goto out;
+	if ((cipher = malloc(plain.len + FBV_TAG_BYTES)) == NULL) {
+		r = FBV_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(prefix, FBV_MAGIC, FBV_MAGIC_BYTES);
+	prefix[8] = FBV_VERSION;
+	prefix[9] = prefix[10] = prefix[11] = 0;
+	memcpy(prefix + 12, v->id, FBV_ID_BYTES);
+	subkey_derive(sub, SUBKEY_PAYLOAD, v->key);
+	random_bytes(v->nonce, FBV_NONCE_BYTES);
+	aead_seal(cipher, plain.data, plain.len, prefix, sizeof(prefix), v->nonce, sub);
+	free(v->cipher);
+	v->cipher = cipher;
+	v->cipher_len = plain.len + FBV_TAG_BYTES;
+	v->dirty = false;
+out:
+	sodium_memzero(sub, sizeof(sub));
+	sbuf_free(&plain);
+	return r;
+}
+
+static int
+serialize(struct vault *v, struct sbuf *out)
+{
+	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
+	size_t i;
+	int r;
+
+	if ((r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
+	    (r = sbuf_put_u16(out, FBV_VERSION)) != FBV_OK ||
+	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
+	    (r = sbuf_put(out, v->id, FBV_ID_BYTES)) != FBV_OK ||
+	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
+		return r;
+	for (i = 0; i < v->nslots; i++) {
+		if ((r = sbuf_put_u8(out, v->slots[i].type)) != FBV_OK ||
+		    (r = sbuf_put_u16(out, v->slots[i].len)) != FBV_OK ||
+		    (r = sbuf_put(out, v->slots[i].body, v->slots[i].len)) != FBV_OK)
+			return r;
+	}
+	subkey_derive(sub, SUBKEY_HEADER_MAC, v->key);
+	mac_compute(mac, out->data, out->len, sub);
+	sodium_memzero(sub, sizeof(sub));
+	if ((r = sbuf_put(out, mac, sizeof(mac))) != FBV_OK ||
+	    (r = sbuf_put(out, v->nonce, FBV_NONCE_BYTES)) != FBV_OK ||
+	    (r = sbuf_put_u32(out, (uint32_t)v->cipher_len)) != FBV_OK)
+		return r;
+	return sbuf_put(out, v->cipher, v->cipher_len);
+}
+
+int
+vault_save(struct vault *v, bool exclusive)
+{
+	struct sbuf file;
+	int r;
+
+	if (v->key == NULL)
+		return FBV_ERR_INVALID;
+	if (v->dirty && (r = seal_payload(v)) != FBV_OK)
+		return r;
+	sbuf_init(&file, FBV_FILE_MAX);
+	if ((r = serialize(v, &file)) == FBV_OK)
+		r = store_write(v->path, file.data, file.len, exclusive);
+	sbuf_free(&file);
+	return r;
+}

@@ -1,0 +1,63 @@
+/* An fbvault vault: parse, unlock through a key slot, edit, save. */
+#ifndef FBV_VAULT_H
+#define FBV_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../crypto/seal.h"
+#include "../crypto/secmem.h"
+#include "entries.h"
+#include "format.h"
+
+struct slot {
+	uint8_t type;
+	uint16_t len;
+	unsigned char *body;
+};
+
+struct vault {
+	char *path;
+	unsigned char id[FBV_ID_BYTES];
+	struct slot slots[FBV_SLOTS_MAX];
+	size_t nslots;
+	unsigned char *key;             /* data key; NULL while locked */
+	unsigned char *hdr;             /* bytes [0, H) as read */
+	size_t hdr_len;
+	unsigned char mac[FBV_MAC_BYTES];
+	unsigned char nonce[FBV_NONCE_BYTES];
+	unsigned char *cipher;          /* payload as read or last sealed */
+	size_t cipher_len;
+	struct sbuf plain;              /* decrypted payload: entries point here */
+	struct entries entries;
+	bool dirty;                     /* entries changed since last seal */
+};
+
+void vault_id_hex(const struct vault *v, char out[2 * FBV_ID_BYTES + 1]);
+
+int vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out);
+int vault_load(const char *path, struct vault **out);
+void vault_free(struct vault *v);
+
+bool vault_has_slot(const struct vault *v, uint8_t type);
+int vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem);
+
+/* Unlocking: each verifies the header MAC and decrypts the payload. */
+int vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES]);
+int vault_unlock_passphrase(struct vault *v, const char *pass, size_t len);
+int vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
+
+/* A new vault in memory with one passphrase slot; vault_save() writes it. */
+int vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
+    struct vault **out);
+/* Writes an unlocked vault; exclusive refuses to replace an existing file. */
+int vault_save(struct vault *v, bool exclusive);
+
+/* Slot edits on an unlocked vault; the payload is not re-encrypted. */
+int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
+    uint64_t ops, uint64_t mem);
+int vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
+int vault_remove_slot(struct vault *v, uint8_t type);
+
+#endif
