@@ -69,7 +69,8 @@ int common_option(struct ctx *c, const struct command *cmd, int opt, const char 
 #define OPT_HELP 2
 
 /* prompt.c */
-int read_passphrase(const struct ctx *c, bool new_pass, bool confirm, struct sbuf *out);
+enum pass_kind { PASS_CURRENT, PASS_INIT, PASS_NEW };
+int read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out);
 int read_tty_line(const char *prompt, struct sbuf *out);
 bool have_tty(void);
 

@@ -80,7 +80,7 @@ cmd_init(struct ctx *c, int argc, char **argv)
 	if (store_make_dirs(c->vault_path) != FBV_OK)
 		return fail(EXIT_IO, "cannot create the directory for %s: %s", c->vault_path,
 		    fbv_strerror(FBV_ERR_SYSTEM));
-	if ((r = read_passphrase(c, true, true, &pass)) != 0)
+	if ((r = read_passphrase(c, PASS_INIT, &pass)) != 0)
 		return r;
 	if ((r = store_lock(c->vault_path, 30000, &lock)) != FBV_OK) {
 		sbuf_free(&pass);
@@ -420,7 +420,7 @@ cmd_passwd(struct ctx *c, int argc, char **argv)
 	level_given = o.level != (enum kdf_level)-1;
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if ((r = read_passphrase(c, true, true, &pass)) != 0 ||
+	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0 ||
 	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
 		sbuf_free(&pass);
 		vault_free(v);

@@ -12,6 +12,14 @@ const struct command commands[] = {
 	{ "list", cmd_list, "[--json]", "names and metadata, never values" },
 	{ "rm", cmd_rm, "NAME", "remove an entry" },
 	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase" },
+	{ "exec", cmd_exec, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
+	  "[--allow-nested] [--] CMD [ARG...]",
+	  "run CMD with a page token and its appsecret_proof in its environment" },
+	{ "env", cmd_env, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
+	  "[--format shell|dotenv|json] [--force]",
+	  "print exec's variables for eval, as a dotenv file, or as JSON" },
+	{ "inject", cmd_inject, "[-i TEMPLATE] [-o OUTPUT]",
+	  "fill in the {{ fbvault:NAME }} references of a template" },
 	{ NULL, NULL, NULL, NULL },
 };
 

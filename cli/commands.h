@@ -19,5 +19,8 @@ int cmd_get(struct ctx *c, int argc, char **argv);
 int cmd_list(struct ctx *c, int argc, char **argv);
 int cmd_rm(struct ctx *c, int argc, char **argv);
 int cmd_passwd(struct ctx *c, int argc, char **argv);
+int cmd_exec(struct ctx *c, int argc, char **argv);
+int cmd_env(struct ctx *c, int argc, char **argv);
+int cmd_inject(struct ctx *c, int argc, char **argv);
 
 #endif

@@ -89,7 +89,7 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 		    "the vault", v->path);
 	if (!allow_prompt)
 		return fail(EXIT_DENIED, "%s is locked", v->path);
-	if ((r = read_passphrase(c, false, false, &pass)) != 0)
+	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
 		return r;
 	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
 	sbuf_free(&pass);

@@ -159,10 +159,13 @@ read_tty_pass(bool new_pass, bool confirm, struct sbuf *out)
 
 /* The passphrase: --passphrase-fd N, else the first line of the file named
  * by FBVAULT_PASSPHRASE_FILE, else the terminal; never argv or a variable's
- * value. new_pass selects the --new-passphrase-fd / _NEW_ sources. */
+ * value. PASS_NEW reads passwd's new one from --new-passphrase-fd /
+ * FBVAULT_NEW_PASSPHRASE_FILE; PASS_INIT and PASS_NEW ask twice on a
+ * terminal and refuse an empty passphrase. */
 int
-read_passphrase(const struct ctx *c, bool new_pass, bool confirm, struct sbuf *out)
+read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out)
 {
+	bool new_pass = kind == PASS_NEW, confirm = kind != PASS_CURRENT;
 	int fd = new_pass ? c->new_passphrase_fd : c->passphrase_fd;
 	const char *file = getenv(new_pass ? "FBVAULT_NEW_PASSPHRASE_FILE" :
 	    "FBVAULT_PASSPHRASE_FILE");
@@ -178,7 +181,7 @@ read_passphrase(const struct ctx *c, bool new_pass, bool confirm, struct sbuf *o
 	} else if ((r = read_tty_pass(new_pass, confirm, out)) != 0) {
 		return r;
 	}
-	if (new_pass && out->len == 0)
+	if (confirm && out->len == 0)
 		return fail(EXIT_USAGE, "the passphrase is empty");
 	return 0;
 }

@@ -1,0 +1,157 @@
+# Core commands end to end: init, put, get, list, rm, passwd, help, and
+# that every failing command leaves the vault byte-for-byte unchanged.
+. "$(dirname "$0")/lib.sh"
+
+expect 66 "get without a vault" -- fbv get x
+err_has "no vault at $FBVAULT_PATH"
+expect 0 "init" -- fbv init --kdf interactive
+check "vault is 0600" -- test "$(stat -c %a "$FBVAULT_PATH")" = 600
+check "vault dir is 0700" -- test "$(stat -c %a "$T/vault")" = 700
+s=$(snapshot)
+expect 73 "init refuses an existing vault" -- fbv init --kdf interactive
+unchanged "$s" "second init"
+expect 64 "init with a bad kdf level" -- fbv init --kdf extreme
+err_has "--kdf wants"
+
+# Text round trip: one trailing newline (\n or \r\n) is dropped.
+printf 'EAAtoken123\n' | fbv put page/1234 && ok || not_ok "put page/1234"
+expect 0 "get" -- fbv get page/1234
+check "get prints the value and a newline" -- test "$(cat "$T/out")" = EAAtoken123
+expect 0 "get -n" -- fbv get -n page/1234
+check "get -n prints no newline" -- test "$(od -An -c "$T/out" | tr -d ' \n')" = EAAtoken123
+printf 'crlf\r\n' | fbv put crlf && ok || not_ok "put crlf"
+fbv get -n crlf > "$T/v" && check "crlf stripped" -- test "$(cat "$T/v")" = crlf
+printf 'two\n\n' | fbv put twonl && ok || not_ok "put twonl"
+fbv get -n twonl > "$T/v" && check "only one newline stripped" -- test "$(od -An -tx1 "$T/v" | tr -d ' \n')" = 74776f0a
+
+# Binary round trip keeps every byte, NULs and the final newline included.
+head -c 4096 /dev/urandom > "$T/bin"
+printf '\0\n' >> "$T/bin"
+fbv put --binary blob < "$T/bin" && ok || not_ok "put --binary"
+fbv get -n blob > "$T/bin.out" && check "binary round trip" -- cmp -s "$T/bin" "$T/bin.out"
+
+# A 1 MiB value.
+head -c 1048576 /dev/urandom > "$T/big"
+fbv put --binary big < "$T/big" && ok || not_ok "put 1 MiB"
+fbv get -n big > "$T/big.out" && check "1 MiB round trip" -- cmp -s "$T/big" "$T/big.out"
+head -c 16777217 /dev/zero > "$T/huge"
+s=$(snapshot)
+expect 64 "a value over 16 MiB is refused" -- fbv put --binary huge < "$T/huge"
+err_has "larger than"
+unchanged "$s" "oversized put"
+
+# put refuses to replace without --force.
+s=$(snapshot)
+expect 73 "put without --force" -- sh -c 'echo other | "$FBVAULT_BIN" put page/1234'
+err_has "use --force"
+unchanged "$s" "put without --force"
+echo replaced | fbv put --force page/1234 && ok || not_ok "put --force"
+check "--force replaced" -- test "$(fbv get page/1234)" = replaced
+
+# Invalid names.
+s=$(snapshot)
+for bad in "" "/abs" "-dash" "a/../b" ".." "sp ace" "semi;colon" "tab	x" \
+	"$(printf 'x%.0s' $(seq 129))" "ünï"; do
+	expect 64 "invalid name '$bad'" -- sh -c 'echo v | "$FBVAULT_BIN" put "$1"' sh "$bad"
+done
+err_has "invalid entry name"
+unchanged "$s" "invalid names"
+echo ok | fbv put "a.b_c-d/e:f" && ok || not_ok "valid name with every allowed symbol"
+echo ok | fbv put "$(printf 'y%.0s' $(seq 128))" && ok || not_ok "128-character name"
+
+# list: names and metadata, never values.
+expect 0 "list" -- fbv list
+check "list names entries" -- grep -q '^page/1234' "$T/out"
+check "list shows no value" -- sh -c '! grep -q replaced "$1"' sh "$T/out"
+expect 0 "list --json" -- fbv list --json
+check "list --json schema" -- python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert isinstance(a, list) and len(a) == 7, a
+for o in a:
+    assert set(["name", "kind", "created", "updated", "expires_at"]) <= set(o), o
+    assert isinstance(o["created"], int) and isinstance(o["updated"], int)
+    assert o["expires_at"] is None and o["kind"] == "secret"
+    assert "value" not in o
+assert [o["name"] for o in a] == sorted(o["name"] for o in a)
+' "$T/out"
+
+# rm
+expect 0 "rm" -- fbv rm crlf
+expect 66 "get after rm" -- fbv get crlf
+s=$(snapshot)
+expect 66 "rm of a missing entry" -- fbv rm crlf
+err_has "no entry 'crlf'"
+unchanged "$s" "rm missing"
+expect 66 "get of a missing entry" -- fbv get nothing
+
+# Wrong passphrase: 77 and nothing changes.
+printf 'wrong\n' > "$T/wrong"; chmod 600 "$T/wrong"
+s=$(snapshot)
+expect 77 "wrong passphrase" -- env FBVAULT_PASSPHRASE_FILE="$T/wrong" "$FBVAULT_BIN" get page/1234
+err_has "wrong passphrase"
+check "wrong passphrase prints nothing on stdout" -- test ! -s "$T/out"
+expect 77 "wrong passphrase on put" -- sh -c 'echo x | FBVAULT_PASSPHRASE_FILE="$1" "$FBVAULT_BIN" put newone' sh "$T/wrong"
+unchanged "$s" "wrong passphrase"
+expect 0 "--passphrase-fd" -- sh -c '"$FBVAULT_BIN" --passphrase-fd 3 get page/1234 3< "$1"' sh "$T/pass"
+expect 0 "--passphrase-fd after the command" -- sh -c 'env -u FBVAULT_PASSPHRASE_FILE "$FBVAULT_BIN" get --passphrase-fd 3 page/1234 3< "$1"' sh "$T/pass"
+
+# No terminal and no passphrase source: a clear error, never a hang.
+expect 77 "no passphrase source" -- timeout 20 setsid -w env -u FBVAULT_PASSPHRASE_FILE "$FBVAULT_BIN" get page/1234 < /dev/null
+err_has "no terminal to ask for the passphrase"
+
+# Unsafe permissions, owner, symlinks.
+s=$(snapshot)
+for mode in 644 640 604 660 606; do
+	chmod "$mode" "$FBVAULT_PATH"
+	expect 77 "mode $mode refused" -- fbv get page/1234
+done
+err_has "chmod 600"
+chmod 600 "$FBVAULT_PATH"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$FBVAULT_PATH"
+	expect 77 "a vault owned by another user is refused" -- fbv get page/1234
+	chown 0 "$FBVAULT_PATH"
+fi
+ln -s "$FBVAULT_PATH" "$T/link"
+expect 77 "a symlinked vault is refused" -- fbv --vault "$T/link" get page/1234
+err_has "symbolic link"
+unchanged "$s" "permission refusals"
+chmod 644 "$T/pass"
+expect 77 "a passphrase file open to others is refused" -- fbv get page/1234
+chmod 600 "$T/pass"
+
+# A temporary file left by a killed writer is removed by the next write.
+printf 'junk' > "$FBVAULT_PATH.tmp"
+echo v | fbv put after-crash && ok || not_ok "put with a stale temp file"
+check "stale temp file removed" -- test ! -e "$FBVAULT_PATH.tmp"
+
+# passwd rewraps the passphrase slot and re-encrypts nothing.
+size=$(stat -c %s "$FBVAULT_PATH")
+tail -c $((size - 169)) "$FBVAULT_PATH" > "$T/payload.before"
+printf 'new passphrase\n' > "$T/newpass"; chmod 600 "$T/newpass"
+expect 0 "passwd" -- env FBVAULT_NEW_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" passwd
+tail -c $((size - 169)) "$FBVAULT_PATH" > "$T/payload.after"
+check "passwd kept the payload ciphertext" -- cmp -s "$T/payload.before" "$T/payload.after"
+expect 77 "old passphrase no longer opens" -- fbv get page/1234
+expect 0 "new passphrase opens" -- env FBVAULT_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" get page/1234
+check "value intact after passwd" -- test "$(cat "$T/out")" = replaced
+s=$(snapshot)
+: > "$T/empty"; chmod 600 "$T/empty"
+expect 64 "an empty new passphrase is refused" -- env FBVAULT_PASSPHRASE_FILE="$T/newpass" FBVAULT_NEW_PASSPHRASE_FILE="$T/empty" "$FBVAULT_BIN" passwd
+unchanged "$s" "empty passphrase"
+
+# Usage and help.
+expect 64 "unknown command" -- fbv frobnicate
+err_has "unknown command"
+expect 64 "unknown option" -- fbv get --bogus x
+expect 64 "get without a name" -- fbv get
+expect 0 "help" -- fbv help
+check "help lists exit codes" -- grep -q '^  77' "$T/out"
+expect 0 "help put" -- fbv help put
+check "help put shows usage" -- grep -q 'usage: fbvault put' "$T/out"
+expect 0 "put -h" -- fbv put -h
+expect 0 "--version" -- fbv --version
+check "--version prints the version" -- grep -q '^fbvault [0-9]' "$T/out"
+
+finish

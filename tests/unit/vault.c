@@ -1,0 +1,167 @@
+/* Unit tests for crypto/ and vault/: vectors, encodings, slots. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../../crypto/errors.h"
+#include "../../crypto/seal.h"
+#include "../../vault/entries.h"
+#include "../../vault/store.h"
+#include "../../vault/vault.h"
+
+static int passed, failed;
+
+#define CHECK(cond) do { \
+	if (cond) passed++; \
+	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+static void
+test_proof(void)
+{
+	char hex[FBV_PROOF_HEX];
+
+	appsecret_proof(hex, (const unsigned char *)"xyz789", 6, (const unsigned char *)"abc123", 6);
+	CHECK(strcmp(hex, "4dad02ff1693df832f9c183fe400fc4f601360be06514acb4a73edb783eec345") == 0);
+}
+
+static void
+test_names(void)
+{
+	static const char *good[] = { "a", "page/1234", "app-secret", "a.b_c-d/e:f", "A9" };
+	static const char *bad[] = { "", "/a", "-a", "a..b", "..", "a b", "a\nb", "é", "a;b" };
+	char longname[FBV_NAME_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++)
+		CHECK(name_check(good[i]) == FBV_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK(name_check(bad[i]) == FBV_ERR_BAD_NAME);
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[FBV_NAME_MAX] = '\0';
+	CHECK(name_check(longname) == FBV_OK);
+	longname[FBV_NAME_MAX] = 'x';
+	longname[FBV_NAME_MAX + 1] = '\0';
+	CHECK(name_check(longname) == FBV_ERR_BAD_NAME);
+}
+
+static void
+test_entries(void)
+{
+	struct entries es = { 0 }, back;
+	struct entry *e;
+	struct sbuf buf;
+	const char *s;
+	size_t len;
+	int64_t t;
+
+	sbuf_init(&buf, 1 << 20);
+	CHECK(entries_put(&es, "b", (const unsigned char *)"2", 1, false, 10, &e) == FBV_OK);
+	CHECK(meta_set_str(e, META_PAGE_NAME, "Ferret Bakery") == FBV_OK);
+	CHECK(meta_set_int(e, META_EXPIRES_AT, 0) == FBV_OK);
+	CHECK(meta_set_int(e, META_EXPIRES_AT, -5) == FBV_OK);
+	CHECK(entries_put(&es, "a", (const unsigned char *)"\0x", 2, false, 11, &e) == FBV_OK);
+	CHECK(entries_put(&es, "a", (const unsigned char *)"y", 1, false, 12, &e) == FBV_ERR_EXISTS);
+	CHECK(entries_put(&es, "c", (const unsigned char *)"", 0, false, 13, &e) == FBV_OK);
+	CHECK(es.n == 3 && strcmp(es.v[0].name, "a") == 0 && strcmp(es.v[2].name, "c") == 0);
+	CHECK(entries_encode(&es, &buf) == FBV_OK);
+	CHECK(entries_decode(&back, buf.data, buf.len) == FBV_OK);
+	CHECK(back.n == 3);
+	e = entries_find(&back, "b");
+	CHECK(e != NULL && e->value_len == 1 && e->value[0] == '2' && e->created == 10);
+	CHECK(e != NULL && meta_get_str(e, META_PAGE_NAME, &s, &len) == FBV_OK &&
+	    len == 13 && memcmp(s, "Ferret Bakery", 13) == 0);
+	CHECK(e != NULL && meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t == -5);
+	if (e != NULL)
+		meta_clear(e, META_PAGE_NAME);
+	CHECK(e != NULL && !meta_has(e, META_PAGE_NAME) && meta_has(e, META_EXPIRES_AT));
+	e = entries_find(&back, "a");
+	CHECK(e != NULL && e->value_len == 2 && e->value[0] == 0);
+	CHECK(entries_remove(&back, "a") == FBV_OK && entries_find(&back, "a") == NULL);
+	CHECK(entries_remove(&back, "a") == FBV_ERR_NO_ENTRY);
+	entries_free(&back);
+	/* Truncated or unsorted payloads are refused. */
+	CHECK(entries_decode(&back, buf.data, buf.len - 1) == FBV_ERR_CORRUPT);
+	buf.data[6] = 'z'; /* first name "a" -> "z": no longer sorted */
+	CHECK(entries_decode(&back, buf.data, buf.len) == FBV_ERR_CORRUPT);
+	entries_free(&es);
+	sbuf_free(&buf);
+}
+
+static void
+test_kdf_limits(void)
+{
+	uint64_t ops, mem;
+
+	kdf_level_params(KDF_INTERACTIVE, &ops, &mem);
+	CHECK(kdf_check(ops, mem) == FBV_OK);
+	CHECK(kdf_check(ops - 1, mem) == FBV_ERR_KDF_LIMITS);
+	CHECK(kdf_check(ops, mem - 1) == FBV_ERR_KDF_LIMITS);
+	CHECK(kdf_check(FBV_KDF_OPS_MAX + 1, mem) == FBV_ERR_KDF_LIMITS);
+	CHECK(kdf_check(ops, FBV_KDF_MEM_MAX + 1) == FBV_ERR_KDF_LIMITS);
+	kdf_level_params(KDF_SENSITIVE, &ops, &mem);
+	CHECK(kdf_check(ops, mem) == FBV_OK);
+	CHECK(strcmp(kdf_level_name(ops, mem), "sensitive") == 0);
+}
+
+static void
+test_vault_roundtrip(void)
+{
+	char path[] = "/tmp/fbvault-unit.XXXXXX", file[64];
+	unsigned char kek[FBV_KEY_BYTES], other[FBV_KEY_BYTES];
+	struct vault *v, *w;
+	struct entry *e;
+	size_t before;
+
+	CHECK(mkdtemp(path) != NULL);
+	snprintf(file, sizeof(file), "%s/vault", path);
+	CHECK(vault_create(file, "pw", 2, KDF_INTERACTIVE, &v) == FBV_OK);
+	CHECK(entries_put(&v->entries, "x", (const unsigned char *)"secret", 6, false, 1, &e) == FBV_OK);
+	v->dirty = true;
+	CHECK(vault_save(v, true) == FBV_OK);
+	CHECK(vault_save(v, true) == FBV_ERR_EXISTS);
+	/* A keyring slot opens with its key only; the payload is not resealed. */
+	randombytes_buf(kek, sizeof(kek));
+	randombytes_buf(other, sizeof(other));
+	before = v->cipher_len;
+	CHECK(vault_set_keyring(v, kek) == FBV_OK);
+	CHECK(vault_save(v, false) == FBV_OK);
+	CHECK(v->cipher_len == before);
+	vault_free(v);
+
+	CHECK(vault_load(file, &w) == FBV_OK);
+	CHECK(vault_has_slot(w, FBV_SLOT_KEYRING) && vault_has_slot(w, FBV_SLOT_PASSPHRASE));
+	CHECK(vault_unlock_keyring(w, other) == FBV_ERR_KEYRING_ITEM);
+	CHECK(vault_unlock_passphrase(w, "pW", 2) == FBV_ERR_WRONG_PASS);
+	CHECK(vault_unlock_keyring(w, kek) == FBV_OK);
+	e = entries_find(&w->entries, "x");
+	CHECK(e != NULL && e->value_len == 6 && memcmp(e->value, "secret", 6) == 0);
+	CHECK(vault_remove_slot(w, FBV_SLOT_KEYRING) == FBV_OK);
+	CHECK(vault_remove_slot(w, FBV_SLOT_KEYRING) == FBV_ERR_NO_SLOT);
+	CHECK(vault_save(w, false) == FBV_OK);
+	vault_free(w);
+
+	CHECK(vault_load(file, &w) == FBV_OK);
+	CHECK(!vault_has_slot(w, FBV_SLOT_KEYRING));
+	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_OK);
+	vault_free(w);
+	unlink(file);
+	rmdir(path);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	test_proof();
+	test_names();
+	test_entries();
+	test_kdf_limits();
+	test_vault_roundtrip();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
