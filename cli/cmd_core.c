@@ -211,7 +211,7 @@ cmd_put(struct ctx *c, int argc, char **argv)
 
 /* get */
 
-static int
+int
 flag_opt(void *state, int opt, const char *arg)
 {
 	(void)opt;

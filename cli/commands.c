@@ -20,6 +20,11 @@ const struct command commands[] = {
 	  "print exec's variables for eval, as a dotenv file, or as JSON" },
 	{ "inject", cmd_inject, "[-i TEMPLATE] [-o OUTPUT]",
 	  "fill in the {{ fbvault:NAME }} references of a template" },
+	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
+	  "open the vault with the desktop keyring (Secret Service)" },
+	{ "unlock", cmd_unlock, "[--for DURATION]",
+	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)" },
+	{ "lock", cmd_lock, "", "forget the timed-unlock key now" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -13,6 +13,9 @@ int parse_options(struct ctx *c, const struct command *cmd, int argc, char **arg
 void entry_json(FILE *f, const struct entry *e);
 void expiry_text(const struct entry *e, char *buf, size_t len);
 
+int flag_opt(void *state, int opt, const char *arg);
+int print_unlock_state(FILE *f, const struct vault *v, bool probe_keyring, bool json);
+
 int cmd_init(struct ctx *c, int argc, char **argv);
 int cmd_put(struct ctx *c, int argc, char **argv);
 int cmd_get(struct ctx *c, int argc, char **argv);
@@ -22,5 +25,9 @@ int cmd_passwd(struct ctx *c, int argc, char **argv);
 int cmd_exec(struct ctx *c, int argc, char **argv);
 int cmd_env(struct ctx *c, int argc, char **argv);
 int cmd_inject(struct ctx *c, int argc, char **argv);
+
+int cmd_keyring(struct ctx *c, int argc, char **argv);
+int cmd_unlock(struct ctx *c, int argc, char **argv);
+int cmd_lock(struct ctx *c, int argc, char **argv);
 
 #endif
