@@ -8,11 +8,12 @@
 
 #include "../crypto/secmem.h"
 
-#define FBV_HTTP_ABI 1
+#define FBV_HTTP_ABI 2
 #define FBV_HTTP_SYMBOL "fbvault_http_ops"
 
 struct http_opts {
-	const char *ca_file;            /* extra CA bundle, or NULL */
+	const char *ca_file;            /* CA bundle trusted instead of the
+					 * system's, or NULL for the system's */
 	long connect_timeout_ms;
 	long timeout_ms;                /* whole request */
 	size_t max_body;                /* a larger body fails the call */
@@ -23,6 +24,7 @@ struct http_response {
 	long status;
 	struct sbuf body;               /* wiped: it may hold tokens */
 	char app_usage[512];            /* X-App-Usage header, or "" */
+	char error[128];                /* why, on FBV_ERR_NET; never a URL */
 };
 
 struct http_client;
@@ -33,7 +35,10 @@ struct http_ops {
 	struct http_client *(*open)(const struct http_opts *opts);
 	/* FBV_OK with any HTTP status; FBV_ERR_NET when no response came
 	 * (no connection, TLS failure, timeout, reset); FBV_ERR_PROTOCOL
-	 * when the body exceeded max_body. Never follows redirects. */
+	 * when the body exceeded max_body. Never follows redirects.
+	 * resp->body is the caller's (sbuf_init() before the first call,
+	 * sbuf_free() after the last); each call resets every field of
+	 * resp and caps the body at max_body. */
 	int (*get)(struct http_client *c, const char *url, struct http_response *resp);
 	/* Connections opened so far (one per TLS handshake). */
 	long (*connections)(struct http_client *c);

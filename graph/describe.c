@@ -1,0 +1,276 @@
+/* What a Graph failure means for a user and for a script: one line naming
+ * cause and fix, and a sysexits code.
+ *
+ *   err               Graph code                             exit
+ *   FBV_OK                                                    0
+ *   FBV_ERR_INVALID                                          64 EX_USAGE
+ *   FBV_ERR_GRAPH     100 bad parameter / unknown page (33),
+ *                     803 unknown alias                      65 EX_DATAERR
+ *   FBV_ERR_NET       no answer: DNS, connect, TLS, timeout  69 EX_UNAVAILABLE
+ *   FBV_ERR_UNSUPPORTED  the HTTPS module is missing         69 EX_UNAVAILABLE
+ *   FBV_ERR_GRAPH     any code not listed here               69 EX_UNAVAILABLE
+ *   FBV_ERR_NOMEM                                            71 EX_OSERR
+ *   FBV_ERR_TEMPFAIL  1, 2, is_transient, 4, 17, 32, 613     75 EX_TEMPFAIL
+ *   FBV_ERR_PROTOCOL  not a Graph answer (HTML, cut short,
+ *                     too large, wrong fields, foreign
+ *                     paging link)                           76 EX_PROTOCOL
+ *   FBV_ERR_GRAPH     190 (all subcodes), 102, 10, 200-299,
+ *                     1 "Error validating client secret",
+ *                     101 bad App ID, 0 no page token        77 EX_NOPERM
+ *   anything else                                            70 EX_SOFTWARE
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "../crypto/errors.h"
+#include "graph.h"
+#include "json.h"
+
+#define GRAPH_TEXT_MAX 160      /* of Graph's own text, before escaping */
+
+static bool
+is_permission(int code)
+{
+	return code == 10 || (code >= 200 && code <= 299);
+}
+
+static int
+graph_exit(int code)
+{
+	if (code == 190 || code == 102 || code == 101 || code == 1 || code == 0 ||
+	    is_permission(code))
+		return EX_NOPERM;
+	if (code == 100 || code == 803)
+		return EX_DATAERR;
+	return EX_UNAVAILABLE;
+}
+
+int
+graph_error_exit(int err, const struct graph_error *ge)
+{
+	switch (err) {
+	case FBV_OK: return 0;
+	case FBV_ERR_INVALID: return EX_USAGE;
+	case FBV_ERR_NET: return EX_UNAVAILABLE;
+	case FBV_ERR_UNSUPPORTED: return EX_UNAVAILABLE;
+	case FBV_ERR_NOMEM: return EX_OSERR;
+	case FBV_ERR_TEMPFAIL: return EX_TEMPFAIL;
+	case FBV_ERR_PROTOCOL: return EX_PROTOCOL;
+	case FBV_ERR_GRAPH: return ge != NULL ? graph_exit(ge->code) : EX_UNAVAILABLE;
+	}
+	return EX_SOFTWARE;
+}
+
+/* Characters a terminal would act on or that reorder what is shown:
+ * C1 controls (U+0080..U+009F), LRM/RLM, the line and paragraph
+ * separators, bidi embeddings and isolates. */
+static bool
+unsafe_char(const unsigned char *s, size_t n)
+{
+	if (n == 2)
+		return s[0] == 0xc2 && s[1] < 0xa0;
+	if (n != 3 || s[0] != 0xe2)
+		return false;
+	if (s[1] == 0x80)
+		return s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xa8 && s[2] <= 0xae);
+	return s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
+}
+
+void
+graph_escape(char *out, size_t len, const char *in, size_t inlen)
+{
+	const unsigned char *s = (const unsigned char *)in, *e = s + inlen;
+	size_t o = 0, n, k, need;
+	char esc[16 * 4 + 1];
+
+	if (len == 0)
+		return;
+	for (; s < e; s += n) {
+		n = utf8_seq_len(s, (size_t)(e - s));
+		if (n == 1 && *s >= 0x20 && *s < 0x7f && *s != '\\') {
+			esc[0] = (char)*s;
+			need = 1;
+		} else if (n == 1 && *s == '\\') {
+			memcpy(esc, "\\\\", 2);
+			need = 2;
+		} else if (n > 1 && !unsafe_char(s, n)) {
+			memcpy(esc, s, n);
+			need = n;
+		} else {
+			if (n == 0)
+				n = 1;
+			for (k = 0, need = 0; k < n; k++, need += 4)
+				snprintf(esc + need, sizeof(esc) - need, "\\x%02x", s[k]);
+		}
+		if (need >= len - o)
+			break;
+		memcpy(out + o, esc, need);
+		o += need;
+	}
+	out[o] = '\0';
+}
+
+/* Graph's text, cut between characters and escaped. */
+static void
+graph_text(char *out, size_t len, const char *text)
+{
+	size_t n = strnlen(text, GRAPH_TEXT_MAX);
+
+	while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+		n--;
+	graph_escape(out, len, text, n);
+}
+
+struct cause {
+	int subcode;
+	const char *what;
+	const char *fix;
+};
+
+static const struct cause token_causes[] = {
+	{ 458, "the app is not installed for this user",
+	  "add it again in Graph Explorer and run login again" },
+	{ 459, "the Facebook account is checkpointed",
+	  "log in at facebook.com, clear the checkpoint and run login again" },
+	{ 460, "the token died with a password change",
+	  "get a fresh one from Graph Explorer and run login again" },
+	{ 463, "the user token has expired",
+	  "get a fresh one from Graph Explorer and run login again" },
+	{ 464, "the Facebook account is not confirmed",
+	  "confirm it at facebook.com and run login again" },
+	{ 467, "the token is invalid",
+	  "get a fresh one from Graph Explorer and run login again" },
+	{ 492, "the user has no role on the page",
+	  "ask a page admin for a role and run login again" },
+	{ 493, "data access has expired (90 days without use)",
+	  "renew it by logging in with Graph Explorer and run login again" },
+};
+
+static void
+describe_token(const struct graph_error *ge, char *buf, size_t len)
+{
+	const char *what = "the access token was rejected";
+	const char *fix = "get a fresh one from Graph Explorer and run login again";
+	size_t k;
+
+	for (k = 0; k < sizeof(token_causes) / sizeof(token_causes[0]); k++)
+		if (token_causes[k].subcode == ge->subcode) {
+			what = token_causes[k].what;
+			fix = token_causes[k].fix;
+		}
+	if (ge->subcode == 463 && ge->call == GRAPH_CALL_EXCHANGE)
+		what = "the short-lived token has expired";
+	if (ge->subcode == 0 && ge->call == GRAPH_CALL_DEBUG) {
+		what = "the app token was rejected";
+		fix = "check app-id and app-secret";
+	}
+	if (ge->subcode != 0)
+		snprintf(buf, len, "%s (code 190/%d): %s", what, ge->subcode, fix);
+	else
+		snprintf(buf, len, "%s (code 190): %s", what, fix);
+}
+
+static void
+code_str(char *out, size_t len, const struct graph_error *ge)
+{
+	if (ge->subcode != 0)
+		snprintf(out, len, "%d/%d", ge->code, ge->subcode);
+	else
+		snprintf(out, len, "%d", ge->code);
+}
+
+static void
+describe_graph(const struct graph_error *ge, char *buf, size_t len)
+{
+	char code[32], text[GRAPH_TEXT_MAX * 4 + 1];
+
+	code_str(code, sizeof(code), ge);
+	graph_text(text, sizeof(text), ge->message);
+	if (ge->code == 190)
+		describe_token(ge, buf, len);
+	else if (ge->code == 1)
+		snprintf(buf, len, "the App Secret was rejected (code %s): check app-secret", code);
+	else if (ge->code == 101)
+		snprintf(buf, len, "invalid App ID (code %s): check app-id", code);
+	else if (ge->code == 102)
+		snprintf(buf, len, "the session is no longer valid (code %s): "
+		    "get a fresh token from Graph Explorer and run login again", code);
+	else if (is_permission(ge->code))
+		snprintf(buf, len, "missing permission (code %s): grant pages_show_list and "
+		    "pages_manage_posts in Graph Explorer and run login again", code);
+	else if (ge->code == 100 || ge->code == 803)
+		snprintf(buf, len, "unknown page or bad parameter (code %s): check the page id; "
+		    "graph says: %s", code, text);
+	else if (ge->code == 0)
+		snprintf(buf, len, "no page token for this page: the user has no role on it "
+		    "or did not grant pages_show_list and pages_manage_posts");
+	else
+		snprintf(buf, len, "the Graph API refused the request (code %s): %s", code, text);
+}
+
+static void
+describe_tempfail(const struct graph_error *ge, char *buf, size_t len)
+{
+	char code[32], usage[sizeof(ge->app_usage) * 4];
+
+	code_str(code, sizeof(code), ge);
+	graph_escape(usage, sizeof(usage), ge->app_usage, strlen(ge->app_usage));
+	if (ge->code == 4 || ge->code == 17 || ge->code == 32 || ge->code == 613)
+		snprintf(buf, len, "rate limited (code %s): wait and retry%s%s", code,
+		    usage[0] != '\0' ? "; X-App-Usage " : "", usage);
+	else
+		snprintf(buf, len, "the Graph API had a temporary error (code %s): retry later", code);
+}
+
+static void
+describe_other(int err, const struct graph_error *ge, char *buf, size_t len)
+{
+	char text[sizeof(ge->message) * 4];
+
+	graph_escape(text, sizeof(text), ge->message, strlen(ge->message));
+	if (err == FBV_ERR_NET)
+		snprintf(buf, len, "cannot reach the Graph API: %s",
+		    text[0] != '\0' ? text : "no response");
+	else if (err == FBV_ERR_PROTOCOL && ge->http_status > 0)
+		snprintf(buf, len, "unexpected response from the Graph API (HTTP %ld%s%s)",
+		    ge->http_status, text[0] != '\0' ? ": " : "", text);
+	else if (err == FBV_ERR_PROTOCOL)
+		snprintf(buf, len, "unexpected response from the Graph API%s%s",
+		    text[0] != '\0' ? ": " : "", text);
+	else if (err == FBV_ERR_UNSUPPORTED)
+		snprintf(buf, len, "the HTTPS module (fbvault-http.so) is not installed");
+	else
+		snprintf(buf, len, "%s", fbv_strerror(err));
+}
+
+static void
+append_trace(const struct graph_error *ge, char *buf, size_t len)
+{
+	char id[sizeof(ge->fbtrace_id) * 4];
+	size_t used = strlen(buf);
+
+	if (ge->fbtrace_id[0] == '\0' || used + 1 >= len)
+		return;
+	graph_escape(id, sizeof(id), ge->fbtrace_id, strlen(ge->fbtrace_id));
+	snprintf(buf + used, len - used, " [fbtrace_id %s]", id);
+}
+
+void
+graph_error_describe(int err, const struct graph_error *ge, char *buf, size_t len)
+{
+	static const struct graph_error none;
+
+	if (len == 0)
+		return;
+	if (ge == NULL)
+		ge = &none;
+	if (err == FBV_ERR_GRAPH)
+		describe_graph(ge, buf, len);
+	else if (err == FBV_ERR_TEMPFAIL)
+		describe_tempfail(ge, buf, len);
+	else
+		describe_other(err, ge, buf, len);
+	if (err == FBV_ERR_GRAPH || err == FBV_ERR_TEMPFAIL)
+		append_trace(ge, buf, len);
+}

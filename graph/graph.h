@@ -1,0 +1,138 @@
+/* The Graph API client: the calls of the token flow (exchange a
+ * short-lived user token, list or fetch page tokens, inspect a token) over
+ * one HTTPS connection, and the mapping of what Graph says to an error
+ * class, a sysexits code and one line for a user.
+ *
+ * Tokens and the App Secret stay in sodium memory (struct sbuf or
+ * secret_alloc) and every request URL is built in a wiping buffer. Every
+ * call that carries a user or page token also sends its appsecret_proof.
+ * Nothing here prints. */
+#ifndef FBV_GRAPH_H
+#define FBV_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../crypto/secmem.h"
+
+#define GRAPH_DEFAULT_URL "https://graph.facebook.com"
+#define GRAPH_DEFAULT_VERSION "v25.0"
+#define GRAPH_TOKEN_MAX 4096            /* longest token accepted either way */
+#define GRAPH_SECRET_MAX 256
+#define GRAPH_MAX_BODY (1024 * 1024)    /* a larger response is a protocol error */
+#define GRAPH_MAX_PAGING 100            /* /me/accounts result pages followed */
+#define GRAPH_MAX_ACCOUNTS 10000
+
+struct graph_conf {
+	const char *base_url;           /* https://host[:port][/path]; http:// only to loopback */
+	const char *version;            /* "v25.0", or "" for unversioned calls */
+	const char *ca_file;            /* trusted instead of the system CAs, or NULL */
+	long connect_timeout_ms;
+	long timeout_ms;                /* per request */
+};
+
+/* Defaults overridden by FBVAULT_GRAPH_URL, FBVAULT_GRAPH_VERSION,
+ * FBVAULT_CA_FILE, FBVAULT_CONNECT_TIMEOUT and FBVAULT_TIMEOUT (seconds,
+ * up to three decimals). The strings point into the environment.
+ * FBV_ERR_INVALID when a value is wrong; graph_conf_check() says which. */
+int graph_conf_from_env(struct graph_conf *c);
+/* NULL when c is usable, else one lower-case line naming the problem. */
+const char *graph_conf_check(const struct graph_conf *c);
+
+enum graph_call {
+	GRAPH_CALL_NONE,
+	GRAPH_CALL_EXCHANGE,
+	GRAPH_CALL_PAGE,
+	GRAPH_CALL_ACCOUNTS,
+	GRAPH_CALL_DEBUG,
+};
+
+/* What went wrong beside the error code. Every call clears it first.
+ * message holds Graph's own text for FBV_ERR_GRAPH and FBV_ERR_TEMPFAIL,
+ * the transport's reason for FBV_ERR_NET and what was wrong with the
+ * response for FBV_ERR_PROTOCOL. Strings from Graph are decoded but not
+ * escaped: print them only through graph_escape() or
+ * graph_error_describe(). */
+struct graph_error {
+	enum graph_call call;
+	long http_status;               /* 0 when no response came */
+	int code;                       /* 0 for a refusal fbvault detected itself */
+	int subcode;
+	bool is_transient;
+	char type[64];
+	char message[256];
+	char fbtrace_id[64];
+	char app_usage[256];            /* X-App-Usage header */
+};
+
+struct graph_page {
+	char id[64];
+	char *name;                     /* NULL when Graph gave none */
+	struct sbuf token;              /* len 0 when Graph gave none; NUL after len */
+};
+
+struct graph_token_info {
+	bool is_valid;
+	char type[16];                  /* USER, PAGE, APP, or "" */
+	char app_id[32];                /* "" when absent, likewise below */
+	char profile_id[64];
+	char user_id[64];
+	char *application;              /* NULL when absent */
+	char *scopes;                   /* comma-joined, never NULL */
+	int64_t expires_at;             /* unix seconds; 0 never; -1 unknown */
+	int64_t data_access_expires_at; /* -1 unknown */
+	int64_t issued_at;              /* -1 unknown */
+	int err_code;                   /* why is_valid is false, when Graph says */
+	int err_subcode;
+	char err_message[256];          /* unescaped, like graph_error.message */
+};
+
+struct graph;
+
+/* Checks c, the App ID (digits) and the secret, then loads the HTTPS
+ * module (FBV_ERR_UNSUPPORTED without it). No request is made yet. */
+int graph_open(const struct graph_conf *c, const char *app_id,
+    const unsigned char *secret, size_t secret_len, struct graph **out);
+void graph_close(struct graph *g);
+
+/* long_token: sbuf_init(b, GRAPH_TOKEN_MAX + 1) by the caller; filled
+ * and NUL-terminated (the NUL not counted). *expires_in: seconds, -1
+ * when Graph did not say. */
+int graph_exchange(struct graph *g, const unsigned char *short_token, size_t len,
+    struct sbuf *long_token, int64_t *expires_in, struct graph_error *err);
+/* page_id: digits. out is initialised here; graph_page_free() it, also
+ * after a failure. */
+int graph_page_token(struct graph *g, const struct sbuf *user_token, const char *page_id,
+    struct graph_page *out, struct graph_error *err);
+/* Every page of /me/accounts. *pages is an array of *n, NULL when n is 0;
+ * graph_pages_free() it. */
+int graph_accounts(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err);
+/* Inspects token with the app token (APP_ID|APP_SECRET). An invalid
+ * token is FBV_OK with out->is_valid false and out->err_* saying why.
+ * graph_token_info_free() out, also after a failure. */
+int graph_debug_token(struct graph *g, const struct sbuf *token,
+    struct graph_token_info *out, struct graph_error *err);
+/* TCP+TLS connections opened so far: 1 for a whole flow. */
+long graph_connections(const struct graph *g);
+
+void graph_page_free(struct graph_page *p);
+void graph_pages_free(struct graph_page *pages, size_t n);
+void graph_token_info_free(struct graph_token_info *t);
+bool graph_has_scope(const struct graph_token_info *t, const char *scope);
+
+/* The sysexits code for err (and ge, for FBV_ERR_GRAPH); table in
+ * describe.c. */
+int graph_error_exit(int err, const struct graph_error *ge);
+/* One line for a user, lower-case start, no trailing newline: the cause
+ * and the fix. It never contains a token, the secret or a URL; text from
+ * Graph appears only escaped and cut to 160 bytes. ge may be NULL. */
+void graph_error_describe(int err, const struct graph_error *ge, char *buf, size_t len);
+/* Copies in[0..inlen) to out as printable text: bytes below 0x20, 0x7f,
+ * invalid UTF-8, C1 controls and Unicode bidi/line-separator controls
+ * become \xNN per byte, a backslash becomes \\. Cuts only between
+ * characters; out is always NUL-terminated (when len > 0). */
+void graph_escape(char *out, size_t len, const char *in, size_t inlen);
+
+#endif

@@ -1,0 +1,462 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../crypto/errors.h"
+#include "parse.h"
+
+/* Anything that does not read as expected is a protocol error; only
+ * running out of memory stays what it is. */
+static int
+proto(int r)
+{
+	return r == FBV_OK || r == FBV_ERR_NOMEM ? r : FBV_ERR_PROTOCOL;
+}
+
+/* The value of key in obj, or -1 when it is absent or null. */
+static int
+opt(const struct json *j, int obj, const char *key)
+{
+	int v = json_get(j, obj, key);
+
+	return v >= 0 && !json_is_null(j, v) ? v : -1;
+}
+
+/* Copies src into dst[cap], cut between UTF-8 characters. */
+static void
+copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int
+read_cut(const struct json *j, int i, char *dst, size_t cap)
+{
+	char *s;
+	int r;
+
+	if ((r = json_strdup(j, i, &s)) != FBV_OK)
+		return proto(r);
+	copy_cut(dst, cap, s);
+	free(s);
+	return FBV_OK;
+}
+
+static int
+read_int(const struct json *j, int i, int *out)
+{
+	int64_t v;
+
+	if (json_int(j, i, &v) != FBV_OK || v < 0 || v > INT_MAX)
+		return FBV_ERR_PROTOCOL;
+	*out = (int)v;
+	return FBV_OK;
+}
+
+static int
+read_time(const struct json *j, int obj, const char *key, int64_t *out)
+{
+	int v = opt(j, obj, key);
+
+	*out = -1;
+	if (v < 0)
+		return FBV_OK;
+	return json_int(j, v, out) == FBV_OK && *out >= 0 ? FBV_OK : FBV_ERR_PROTOCOL;
+}
+
+/* Ids come as "1234" or 1234. */
+static int
+read_id(const struct json *j, int i, char *buf, size_t cap)
+{
+	int64_t v;
+	int n;
+
+	if (json_int(j, i, &v) != FBV_OK || v <= 0)
+		return FBV_ERR_PROTOCOL;
+	n = snprintf(buf, cap, "%lld", (long long)v);
+	return n > 0 && (size_t)n < cap ? FBV_OK : FBV_ERR_PROTOCOL;
+}
+
+static int
+read_token(const struct json *j, int i, struct sbuf *token)
+{
+	int r;
+
+	if ((r = json_sbuf(j, i, token)) != FBV_OK)
+		return proto(r);
+	if (!token_ok(token->data, token->len)) {
+		sbuf_reset(token);
+		return FBV_ERR_PROTOCOL;
+	}
+	return FBV_OK;
+}
+
+bool
+token_ok(const unsigned char *t, size_t len)
+{
+	size_t k;
+
+	if (len == 0 || len > GRAPH_TOKEN_MAX)
+		return false;
+	for (k = 0; k < len; k++)
+		if (t[k] <= ' ' || t[k] > '~')
+			return false;
+	return true;
+}
+
+static void
+protocol_error(struct graph_error *err, const char *what)
+{
+	copy_cut(err->message, sizeof(err->message), what);
+}
+
+static int
+fill_graph_error(const struct json *j, int e, struct graph_error *err)
+{
+	int v;
+
+	if (json_type(j, e) != JSON_OBJECT ||
+	    read_int(j, json_get(j, e, "code"), &err->code) != FBV_OK ||
+	    read_cut(j, json_get(j, e, "message"), err->message, sizeof(err->message)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "error_subcode")) >= 0 && read_int(j, v, &err->subcode) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "type")) >= 0 && read_cut(j, v, err->type, sizeof(err->type)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "fbtrace_id")) >= 0 &&
+	    read_cut(j, v, err->fbtrace_id, sizeof(err->fbtrace_id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "is_transient")) >= 0 && json_bool(j, v, &err->is_transient) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	return FBV_OK;
+}
+
+static void
+clear_graph_fields(struct graph_error *err)
+{
+	err->code = 0;
+	err->subcode = 0;
+	err->is_transient = false;
+	err->type[0] = err->message[0] = err->fbtrace_id[0] = '\0';
+}
+
+/* Code 1 is Graph's "unknown error", retried; but the exchange also
+ * answers code 1 when the App Secret is wrong, which no retry fixes. */
+int
+parse_error_class(const struct graph_error *err)
+{
+	static const char bad_secret[] = "Error validating client secret";
+
+	if (err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0)
+		return FBV_ERR_GRAPH;
+	switch (err->code) {
+	case 1: case 2: case 4: case 17: case 32: case 613:
+		return FBV_ERR_TEMPFAIL;
+	}
+	return err->is_transient ? FBV_ERR_TEMPFAIL : FBV_ERR_GRAPH;
+}
+
+int
+parse_response(long status, const char *body, size_t len, struct json *j,
+    struct graph_error *err)
+{
+	int r, e;
+
+	if ((r = json_parse(j, body, len)) != FBV_OK) {
+		protocol_error(err, "the response is not a JSON object");
+		return proto(r);
+	}
+	if ((e = json_get(j, 0, "error")) >= 0) {
+		r = fill_graph_error(j, e, err);
+		json_free(j);
+		if (r != FBV_OK) {
+			clear_graph_fields(err);
+			protocol_error(err, "the error response is malformed");
+			return r;
+		}
+		return parse_error_class(err);
+	}
+	if (status < 200 || status > 299) {
+		json_free(j);
+		protocol_error(err, "an error status without a Graph error");
+		return FBV_ERR_PROTOCOL;
+	}
+	return FBV_OK;
+}
+
+int
+parse_exchange(const struct json *j, struct sbuf *token, int64_t *expires_in)
+{
+	int r, v;
+
+	*expires_in = -1;
+	if ((r = read_token(j, json_get(j, 0, "access_token"), token)) != FBV_OK)
+		return r;
+	if ((v = opt(j, 0, "expires_in")) < 0)
+		v = opt(j, 0, "expires");
+	if (v >= 0 && (json_int(j, v, expires_in) != FBV_OK || *expires_in < 0)) {
+		sbuf_reset(token);
+		*expires_in = -1;
+		return FBV_ERR_PROTOCOL;
+	}
+	return FBV_OK;
+}
+
+/* id, name and access_token of one page object; name and access_token
+ * may be absent. */
+static int
+read_page(const struct json *j, int obj, struct graph_page *p)
+{
+	int r, v;
+
+	if (json_type(j, obj) != JSON_OBJECT ||
+	    read_id(j, json_get(j, obj, "id"), p->id, sizeof(p->id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, obj, "name")) >= 0 && (r = json_strdup(j, v, &p->name)) != FBV_OK)
+		return proto(r);
+	if ((v = opt(j, obj, "access_token")) >= 0)
+		return read_token(j, v, &p->token);
+	return FBV_OK;
+}
+
+int
+parse_page(const struct json *j, const char *page_id, struct graph_page *out,
+    struct graph_error *err)
+{
+	int r;
+
+	if ((r = read_page(j, 0, out)) != FBV_OK)
+		return r;
+	if (strcmp(out->id, page_id) != 0) {
+		protocol_error(err, "the answer is about another page");
+		return FBV_ERR_PROTOCOL;
+	}
+	if (out->token.len == 0) {
+		err->code = 0;
+		protocol_error(err, "the page has no access_token for this user");
+		return FBV_ERR_GRAPH;
+	}
+	return FBV_OK;
+}
+
+static int
+grow_pages(struct graph_page **pages, size_t *cap, size_t need)
+{
+	struct graph_page *p;
+	size_t c = *cap < 16 ? 16 : *cap;
+
+	if (need <= *cap)
+		return FBV_OK;
+	while (c < need)
+		c *= 2;
+	if ((p = realloc(*pages, c * sizeof(*p))) == NULL)
+		return FBV_ERR_NOMEM;
+	*pages = p;
+	*cap = c;
+	return FBV_OK;
+}
+
+static int
+read_next(const struct json *j, struct sbuf *next)
+{
+	int paging = opt(j, 0, "paging"), v;
+
+	sbuf_reset(next);
+	if (paging < 0)
+		return FBV_OK;
+	if (json_type(j, paging) != JSON_OBJECT)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, paging, "next")) < 0)
+		return FBV_OK;
+	return proto(json_sbuf(j, v, next));
+}
+
+int
+parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_t *cap,
+    struct sbuf *next)
+{
+	int d = json_get(j, 0, "data"), count, k, i, r;
+
+	if (json_type(j, d) != JSON_ARRAY)
+		return FBV_ERR_PROTOCOL;
+	count = json_size(j, d);
+	if ((size_t)count > GRAPH_MAX_ACCOUNTS - *n)
+		return FBV_ERR_PROTOCOL;
+	if ((r = grow_pages(pages, cap, *n + (size_t)count)) != FBV_OK)
+		return r;
+	for (k = 0, i = d + 1; k < count; k++, i = json_next(j, i)) {
+		graph_page_init(&(*pages)[*n]);
+		(*n)++;
+		if ((r = read_page(j, i, &(*pages)[*n - 1])) != FBV_OK)
+			return r;
+	}
+	return read_next(j, next);
+}
+
+static int
+append_scope(char **out, size_t *used, const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (n == 0 || strchr(s, ',') != NULL)
+		return FBV_ERR_PROTOCOL;
+	if ((p = realloc(*out, *used + n + 2)) == NULL)
+		return FBV_ERR_NOMEM;
+	if (*used > 0)
+		p[(*used)++] = ',';
+	memcpy(p + *used, s, n + 1);
+	*used += n;
+	*out = p;
+	return FBV_OK;
+}
+
+/* ["a","b"] -> "a,b"; so that the join reads back, no scope may be empty
+ * or hold a comma. */
+static int
+read_scopes(const struct json *j, int arr, char **out)
+{
+	size_t used = 0;
+	char *s;
+	int k, i, r = FBV_OK;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return FBV_ERR_PROTOCOL;
+	for (k = 0, i = arr + 1; k < json_size(j, arr) && r == FBV_OK; k++, i = json_next(j, i)) {
+		if ((r = proto(json_strdup(j, i, &s))) != FBV_OK)
+			break;
+		r = append_scope(out, &used, s);
+		free(s);
+	}
+	return r;
+}
+
+static int
+read_token_error(const struct json *j, int e, struct graph_token_info *out)
+{
+	int v;
+
+	if (json_type(j, e) != JSON_OBJECT)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "code")) >= 0 && read_int(j, v, &out->err_code) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "subcode")) >= 0 && read_int(j, v, &out->err_subcode) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "message")) >= 0)
+		return read_cut(j, v, out->err_message, sizeof(out->err_message));
+	return FBV_OK;
+}
+
+static int
+read_ids(const struct json *j, int d, struct graph_token_info *out)
+{
+	int v;
+
+	if ((v = opt(j, d, "app_id")) >= 0 && read_id(j, v, out->app_id, sizeof(out->app_id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, d, "profile_id")) >= 0 &&
+	    read_id(j, v, out->profile_id, sizeof(out->profile_id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, d, "user_id")) >= 0 &&
+	    read_id(j, v, out->user_id, sizeof(out->user_id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, d, "type")) >= 0 && read_cut(j, v, out->type, sizeof(out->type)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	return FBV_OK;
+}
+
+int
+parse_debug(const struct json *j, struct graph_token_info *out)
+{
+	int d = json_get(j, 0, "data"), v, r;
+
+	if (json_type(j, d) != JSON_OBJECT || json_bool(j, json_get(j, d, "is_valid"), &out->is_valid) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((r = read_ids(j, d, out)) != FBV_OK ||
+	    (r = read_time(j, d, "expires_at", &out->expires_at)) != FBV_OK ||
+	    (r = read_time(j, d, "data_access_expires_at", &out->data_access_expires_at)) != FBV_OK ||
+	    (r = read_time(j, d, "issued_at", &out->issued_at)) != FBV_OK)
+		return r;
+	if ((v = opt(j, d, "application")) >= 0 && (r = json_strdup(j, v, &out->application)) != FBV_OK)
+		return proto(r);
+	if ((out->scopes = calloc(1, 1)) == NULL)
+		return FBV_ERR_NOMEM;
+	if ((v = opt(j, d, "scopes")) >= 0 && (r = read_scopes(j, v, &out->scopes)) != FBV_OK)
+		return r;
+	if ((v = opt(j, d, "error")) >= 0)
+		return read_token_error(j, v, out);
+	return FBV_OK;
+}
+
+void
+graph_page_init(struct graph_page *p)
+{
+	memset(p->id, 0, sizeof(p->id));
+	p->name = NULL;
+	sbuf_init(&p->token, GRAPH_TOKEN_MAX + 1);
+}
+
+void
+graph_page_free(struct graph_page *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	p->name = NULL;
+	sbuf_free(&p->token);
+	memset(p->id, 0, sizeof(p->id));
+}
+
+void
+graph_pages_free(struct graph_page *pages, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		graph_page_free(&pages[k]);
+	free(pages);
+}
+
+void
+graph_token_info_init(struct graph_token_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->application = NULL;
+	t->scopes = NULL;
+	t->expires_at = t->data_access_expires_at = t->issued_at = -1;
+}
+
+void
+graph_token_info_free(struct graph_token_info *t)
+{
+	if (t == NULL)
+		return;
+	free(t->application);
+	free(t->scopes);
+	graph_token_info_init(t);
+}
+
+bool
+graph_has_scope(const struct graph_token_info *t, const char *scope)
+{
+	const char *s = t->scopes;
+	size_t n = strlen(scope), len;
+
+	if (s == NULL || n == 0)
+		return false;
+	for (; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		if (len == n && memcmp(s, scope, n) == 0)
+			return true;
+	}
+	return false;
+}

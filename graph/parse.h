@@ -1,0 +1,38 @@
+/* Graph response bodies to results: what graph.c does with each answer,
+ * kept apart from the transport so tests can feed it strings. */
+#ifndef FBV_GRAPH_PARSE_H
+#define FBV_GRAPH_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graph.h"
+#include "json.h"
+
+/* FBV_OK with *j parsed when status is 2xx and the body is a JSON object
+ * without "error". A {"error":{...}} body (any status) is FBV_ERR_GRAPH
+ * or FBV_ERR_TEMPFAIL with err filled; anything else FBV_ERR_PROTOCOL.
+ * err->http_status and err->app_usage are the caller's to set. */
+int parse_response(long status, const char *body, size_t len, struct json *j,
+    struct graph_error *err);
+/* FBV_ERR_TEMPFAIL or FBV_ERR_GRAPH for a filled-in Graph error. */
+int parse_error_class(const struct graph_error *err);
+
+int parse_exchange(const struct json *j, struct sbuf *token, int64_t *expires_in);
+/* out->token must be sbuf_init()ed. A page without access_token is
+ * FBV_ERR_GRAPH with err->code 0. */
+int parse_page(const struct json *j, const char *page_id, struct graph_page *out,
+    struct graph_error *err);
+/* Appends the entries of one /me/accounts result page to *pages (*n in
+ * use, *cap allocated) and leaves paging.next in next (len 0 if none). */
+int parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_t *cap,
+    struct sbuf *next);
+int parse_debug(const struct json *j, struct graph_token_info *out);
+
+/* Tokens as fbvault accepts them: 1..GRAPH_TOKEN_MAX printable ASCII
+ * bytes, no space. */
+bool token_ok(const unsigned char *t, size_t len);
+void graph_page_init(struct graph_page *p);
+void graph_token_info_init(struct graph_token_info *t);
+
+#endif
