@@ -22,6 +22,11 @@ Endpoints (each also under a version prefix such as /v25.0/):
   GET /{PAGE_ID}?fields=access_token&access_token=USER   endpoint "page"
   GET /debug_token?input_token=T&access_token=APP_ID|APP_SECRET (or a token)
                                                          endpoint "debug_token"
+Only GET is served, with every argument in the query string. The exchange
+also takes a long-lived user token (and issues a new one). The app token is
+accepted by debug_token only. The paging.next and paging.previous URLs of
+me/accounts are https://<Host header>[/<version>]/me/accounts?access_token=
+...&limit=N&after=C (before=C): they carry no appsecret_proof.
 
 Config: a JSON object, re-read whenever the file changes (replace it
 atomically, by rename). While it is invalid every request gets a 500 text/plain
@@ -72,7 +77,7 @@ expired, 190/492 when its user no longer manages its page.
 Log: one JSON object per request, appended to LOG and flushed:
   {"conn": N, "method": "GET", "path": "/v25.0/me/accounts",
    "endpoint": "accounts", "query": {...}, "user_agent": "...", "status": 200}
-conn numbers the TCP connections in accept order from 1; endpoint is
+conn numbers the TCP connections, from 1; endpoint is
 "unknown" for a path no endpoint serves; status is 0 for the reset fault; a
 "fault" key names the fault applied, when one was. The line is written before
 the answer is sent.
@@ -1016,13 +1021,13 @@ def parse_args(argv):
 
 def serve(args):
     stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
     config = ConfigFile(args.config)
     config.current()
     app = GraphApp(config, TokenStore(time.time()), stopping)
     server = GraphServer(args.host, make_ssl_context(args.cert, args.key), app,
                          JsonLog(args.log))
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
     write_port_file(args.port_file, server.server_address[1])
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                      daemon=True).start()

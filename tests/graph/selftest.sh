@@ -19,12 +19,19 @@ SHORT2=EAAshortFerretUser5555         # user 5555: no pages_manage_posts, not 10
 SHORT3=EAAshortFerretUser7777         # user 7777: short token expired
 ACCOUNTS_FIELDS='access_token,category,category_list,id,name,tasks'
 
-cleanup() {
-    local pid
+cleanup() {  # stop what this script started, by pid, then remove $tmp
+    local pid i
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
     done
+    for pid in "${pids[@]}"; do
+        for i in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    done
+    wait 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -182,7 +189,8 @@ test_certificates() {
     before=$(cat "$tmp"/ca/*.pem | sha256sum)
     check "make_ca.sh is idempotent" equals "$(bash "$here/make_ca.sh" "$tmp/ca" 2>&1)" ""
     check "make_ca.sh keeps valid files" equals "$(cat "$tmp"/ca/*.pem | sha256sum)" "$before"
-    for f in ca.pem ca.key server.pem server.key other-ca.pem other-server.pem other-server.key; do
+    for f in ca.pem ca.key server.pem server.key \
+             other-ca.pem other-ca.key other-server.pem other-server.key; do
         check "make_ca.sh made $f" test -s "$tmp/ca/$f"
     done
     check "server cert verifies with ca.pem" \
@@ -482,11 +490,21 @@ test_other_ca() {
     check "--max-seconds: exits by itself with status 0" wait_exit "$other_pid" 6
 }
 
+test_sigint() {
+    local pid
+    start_server sigint ""
+    pid=$server_pid
+    check "SIGINT: server starts" test -n "$port"
+    kill -INT "$pid"
+    check "SIGINT: exits with status 0" wait_exit "$pid" 5
+}
+
 main() {
     start_evaluator
     test_certificates
     test_cli
     write_config '{}'
+    test_sigint
     if ! start_server main ""; then
         echo "FAIL: fake_graph.py did not start:" >&2
         cat "$tmp/main.err" >&2
