@@ -261,7 +261,8 @@ wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
     const unsigned char *pre, size_t prelen)
 {
 	ad[0] = type;
-	memcpy(ad + 1, pre, prelen);
+	if (prelen > 0)
+		memcpy(ad + 1, pre, prelen);
 	memcpy(ad + 1 + prelen, v->id, FBV_ID_BYTES);
 	return 1 + prelen + FBV_ID_BYTES;
 }
@@ -336,7 +337,8 @@ slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prele
 		return FBV_ERR_TOO_LARGE;
 	if ((body = malloc(len)) == NULL)
 		return FBV_ERR_NOMEM;
-	memcpy(body, pre, prelen);
+	if (prelen > 0)
+		memcpy(body, pre, prelen);
 	random_bytes(body + prelen, FBV_NONCE_BYTES);
 	aead_seal(body + prelen + FBV_NONCE_BYTES, v->key, FBV_KEY_BYTES, ad, adlen,
 	    body + prelen, kek);
