@@ -17,7 +17,7 @@ itself after --max-seconds (default 300).
 Endpoints (each also under a version prefix such as /v25.0/):
   GET /oauth/access_token?grant_type=fb_exchange_token&client_id&client_secret
       &fb_exchange_token=SHORT                           endpoint "exchange"
-  GET /me/accounts?access_token=USER[&limit=N][&after=C|&before=C]
+  GET /me/accounts?access_token=USER[&fields=F,..][&limit=N][&after=C|&before=C]
                                                          endpoint "accounts"
   GET /{PAGE_ID}?fields=access_token&access_token=USER   endpoint "page"
   GET /debug_token?input_token=T&access_token=APP_ID|APP_SECRET (or a token)
@@ -26,7 +26,10 @@ Only GET is served, with every argument in the query string. The exchange
 also takes a long-lived user token (and issues a new one). The app token is
 accepted by debug_token only. The paging.next and paging.previous URLs of
 me/accounts are https://<Host header>[/<version>]/me/accounts?access_token=
-...&limit=N&after=C (before=C): they carry no appsecret_proof.
+...[&fields=F]&limit=N&after=C (before=C): they carry no appsecret_proof.
+fields= (me/accounts and a page) selects among access_token, category,
+category_list (accounts), name, id, tasks (accounts); id is always sent; a
+field not in that list is error 100.
 
 Config: a JSON object, re-read whenever the file changes (replace it
 atomically, by rename). While it is invalid every request gets a 500 text/plain
@@ -577,7 +580,9 @@ def page_window(req, ids, limit):
 
 def accounts_url(req, token, limit, direction, cursor):
     prefix = f"/{req.version}" if req.version else ""
-    query = urlencode({"access_token": token.value, "limit": limit, direction: cursor})
+    args = {"access_token": token.value, "fields": req.query.get("fields"),
+            "limit": limit, direction: cursor}
+    query = urlencode({k: v for k, v in args.items() if v is not None})
     return f"https://{req.host}{prefix}/me/accounts?{query}"
 
 
@@ -595,13 +600,31 @@ def category_id(category):
     return str(1000 + int(hashlib.sha256(category.encode()).hexdigest()[:8], 16) % 9000)
 
 
+def requested_fields(req, default=None):
+    """The names in fields=, or default split the same way; None: all."""
+    fields = req.query.get("fields", default)
+    return None if fields is None else [f.strip() for f in fields.split(",")]
+
+
+def select_fields(entry, names):
+    """entry cut down to names, plus the id Graph always sends."""
+    if names is None:
+        return entry
+    for name in names:
+        if name not in entry:
+            raise GraphError(100, f"(#100) Tried accessing nonexisting field ({name}) "
+                                  "on node type (Page)", "GraphMethodException")
+    return {**{name: entry[name] for name in names}, "id": entry["id"]}
+
+
 def account_entry(req, page, parent):
     name = page["name"] + (UNICODE_SUFFIX if req.fault == "unicode_name" else "")
-    return {"access_token": req.tokens.page_token(page["id"], parent).value,
-            "category": page["category"],
-            "category_list": [{"id": category_id(page["category"]),
-                               "name": page["category"]}],
-            "name": name, "id": page["id"], "tasks": TASKS}
+    entry = {"access_token": req.tokens.page_token(page["id"], parent).value,
+             "category": page["category"],
+             "category_list": [{"id": category_id(page["category"]),
+                                "name": page["category"]}],
+             "name": name, "id": page["id"], "tasks": TASKS}
+    return select_fields(entry, requested_fields(req))
 
 
 def accounts(req):
@@ -634,17 +657,12 @@ def page(req):
     page_obj = find_page(req.cfg, req.args[0])
     if page_obj is None:
         raise unknown_object_error(req.args[0])
-    result = {}
-    for name in req.query.get("fields", "name").split(","):
-        if name == "access_token":
-            result[name] = page_access_token(req, page_obj, token)
-        elif name in ("name", "category"):
-            result[name] = page_obj[name]
-        elif name != "id":
-            raise GraphError(100, f"(#100) Tried accessing nonexisting field ({name}) "
-                                  "on node type (Page)", "GraphMethodException")
-    result["id"] = page_obj["id"]
-    return result
+    names = requested_fields(req, "name")
+    entry = {"name": page_obj["name"], "category": page_obj["category"],
+             "id": page_obj["id"]}
+    if "access_token" in names:
+        entry["access_token"] = page_access_token(req, page_obj, token)
+    return select_fields(entry, names)
 
 
 def id_value(req, value):

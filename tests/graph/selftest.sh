@@ -275,6 +275,11 @@ test_accounts() {
     follow_accounts "$LONG" "$base/me/accounts?$(auth "$LONG")"
     check "accounts without prefix: next without prefix" \
         contains "$nexts" "$base/me/accounts?access_token="
+    get "/v25.0/me/accounts?$(auth "$LONG")&fields=id,name,access_token"
+    check "accounts: fields= selects" equals "$(jv '",".join(sorted(d["data"][1]))')" \
+        "access_token,id,name"
+    check "accounts: next keeps fields=" contains "$(jv 'd["paging"]["next"]')" \
+        "fields=id%2Cname%2Caccess_token&limit=2&after="
     follow_accounts "$LONG2" "$base/v25.0/me/accounts?$(auth "$LONG2")"
     check "accounts: a page lists its users" equals "$ids" "1001 1002 1003 1004 "
     get "/v25.0/me/accounts"
@@ -297,6 +302,11 @@ test_page() {
     check "page: HTTP 200" equals "$status" 200
     check "page: same token as me/accounts" equals "$(jv 'd["access_token"]')" "$PAGE1001"
     check "page: id" equals "$(jv 'd["id"]')" 1001
+    get "/v25.0/1001?$(auth "$LONG")"
+    check "page: name and id by default" equals "$(jv 'd')" \
+        "{'name': 'Ferret Bakery', 'id': '1001'}"
+    get "/v25.0/1001?fields=access_token,nosuch&$(auth "$LONG")"
+    expect_error "page: unknown field" 400 100
     get "/v25.0/4242?fields=access_token&$(auth "$LONG")"
     expect_error "page: unknown id" 400 100 33
     check "page: unknown id type" equals "$(jv 'd["error"]["type"]')" GraphMethodException
