@@ -290,19 +290,37 @@ slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
 }
 
 int
-vault_unlock_passphrase(struct vault *v, const char *pass, size_t len)
+vault_passphrase_kek(const struct vault *v, const char *pass, size_t len,
+    unsigned char kek[FBV_KEY_BYTES])
 {
 	const struct slot *s = slot_find(v, FBV_SLOT_PASSPHRASE);
-	unsigned char *kek;
-	int r;
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
+	return kdf_derive(kek, pass, len, s->body + 1, le64(s->body + 17), le64(s->body + 25));
+}
+
+int
+vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
+{
+	const struct slot *s = slot_find(v, FBV_SLOT_PASSPHRASE);
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	return slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
+}
+
+int
+vault_unlock_passphrase(struct vault *v, const char *pass, size_t len)
+{
+	unsigned char *kek;
+	int r;
+
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
-	r = kdf_derive(kek, pass, len, s->body + 1, le64(s->body + 17), le64(s->body + 25));
+	r = vault_passphrase_kek(v, pass, len, kek);
 	if (r == FBV_OK)
-		r = slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
+		r = vault_unlock_passphrase_kek(v, kek);
 	secret_free(kek);
 	return r;
 }

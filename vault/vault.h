@@ -46,6 +46,11 @@ int vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem);
 /* Unlocking: each verifies the header MAC and decrypts the payload. */
 int vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES]);
 int vault_unlock_passphrase(struct vault *v, const char *pass, size_t len);
+/* The two halves of vault_unlock_passphrase(): the slow KDF, then the
+ * unwrap (the bit-flip battery reuses one derivation for many files). */
+int vault_passphrase_kek(const struct vault *v, const char *pass, size_t len,
+    unsigned char kek[FBV_KEY_BYTES]);
+int vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
 int vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
 
 /* A new vault in memory with one passphrase slot; vault_save() writes it. */
