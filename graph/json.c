@@ -335,12 +335,41 @@ walk(struct json *j, int i, int depth)
 	return k;
 }
 
+/* jsmn closes a container by walking up from the last token, which is
+ * quadratic in the nesting depth: refuse deep bodies before it runs. */
+static bool
+shallow(const char *js, size_t len)
+{
+	bool in_string = false;
+	int depth = 0;
+	size_t k;
+
+	for (k = 0; k < len; k++) {
+		if (in_string) {
+			if (js[k] == '\\')
+				k++;
+			else if (js[k] == '"')
+				in_string = false;
+		} else if (js[k] == '"') {
+			in_string = true;
+		} else if (js[k] == '{' || js[k] == '[') {
+			if (++depth > JSON_MAX_DEPTH + 1)
+				return false;
+		} else if (js[k] == '}' || js[k] == ']') {
+			depth--;
+		}
+	}
+	return true;
+}
+
 static int
 tokenize(struct json *j)
 {
 	jsmn_parser p;
 	int n;
 
+	if (!shallow(j->js, j->len))
+		return FBV_ERR_PROTOCOL;
 	jsmn_init(&p);
 	n = jsmn_parse(&p, j->js, j->len, NULL, 0);
 	if (n <= 0 || n > JSON_MAX_TOKENS)
