@@ -143,7 +143,7 @@ static const struct cause token_causes[] = {
 	  "get a fresh one from Graph Explorer and run login again" },
 	{ 492, "the user has no role on the page",
 	  "ask a page admin for a role and run login again" },
-	{ 493, "data access has expired (90 days without use)",
+	{ 493, "data access has expired after 90 days without use",
 	  "renew it by logging in with Graph Explorer and run login again" },
 };
 

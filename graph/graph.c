@@ -134,7 +134,7 @@ graph_start(struct graph *g, const struct graph_conf *c)
 		.connect_timeout_ms = c->connect_timeout_ms,
 		.timeout_ms = c->timeout_ms,
 		.max_body = GRAPH_MAX_BODY,
-		.user_agent = "fbvault/" FBV_VERSION,
+		.user_agent = "fbvault/" FBV_PACKAGE_VERSION,
 	};
 	int r;
 

@@ -15,7 +15,8 @@
  * pages 1001-1005), FBV_TEST_SHORT2 (user 5555, pages 1001-1004, no
  * pages_manage_posts), FBV_TEST_SHORT_EXPIRED, FBV_TEST_OTHER_URL and
  * FBV_TEST_OTHER_CA (a server with a certificate from another CA),
- * FBV_TEST_PLAIN_URL (paging only). */
+ * FBV_TEST_PLAIN_URL (paging only). With FBV_TEST_VERBOSE set, every
+ * line a user would see is shown on stderr. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,8 @@ clean(const char *s)
 static bool
 says(const char *want)
 {
+	if (getenv("FBV_TEST_VERBOSE") != NULL)
+		fprintf(stderr, "  %s\n", line);
 	if (strstr(line, want) != NULL)
 		return true;
 	fprintf(stderr, "  line \"%s\" lacks \"%s\"\n", line, want);

@@ -120,7 +120,7 @@ static const struct error_case error_cases[] = {
 	{ 190, 492, "User must have a role on the page", "", GRAPH_CALL_PAGE,
 	  FBV_ERR_GRAPH, EX_NOPERM, "no role on the page (code 190/492): ask a page admin" },
 	{ 190, 493, "Data access has expired for the user.", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "data access has expired (90 days without use) (code 190/493)" },
+	  FBV_ERR_GRAPH, EX_NOPERM, "data access has expired after 90 days without use (code 190/493)" },
 	{ 190, 0, "Invalid OAuth access token signature.", "", GRAPH_CALL_DEBUG,
 	  FBV_ERR_GRAPH, EX_NOPERM, "the app token was rejected (code 190): check app-id and app-secret" },
 	{ 102, 0, "Session key invalid or no longer valid", "", GRAPH_CALL_ACCOUNTS,
