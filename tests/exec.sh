@@ -98,10 +98,11 @@ cp "$T/out" "$T/child.env"
 check "-e adds exactly the named entries" -- child_env_is FBVAULT_EXEC=1 FB_PAGE_ID=1234 \
 	FB_PAGE_ACCESS_TOKEN="$TOKEN" FB_APP_ID="$APP_ID" FB_APPSECRET_PROOF="$PROOF" \
 	S="$SECRET" U="$USER_TOKEN"
-expect 0 "exec -e without --page" -- fbv exec -e MY_TOKEN=user-token env -0
+expect 0 "exec -e without --page" -- env FB_PAGE_ID=1 FB_PAGE_ACCESS_TOKEN=stale FB_APP_ID=1 \
+	FB_APPSECRET_PROOF=stale FB_TOKEN_EXPIRES_AT=1 "$FBVAULT_BIN" exec -e MY_TOKEN=user-token env -0
 cp "$T/out" "$T/child.env"
-check "-e alone sets only its variables" -- child_env_is FBVAULT_EXEC=1 MY_TOKEN="$USER_TOKEN"
-check "-e alone leaks nothing else" -- no_leak "$T/child.env" "$TOKEN" "$SECRET" "$OTHER" "$PROOF"
+check "-e alone sets only its variables, inherited page ones dropped" -- child_env_is FBVAULT_EXEC=1 MY_TOKEN="$USER_TOKEN"
+check "-e alone leaks nothing else" -- no_leak "$T/child.env" "$TOKEN" "$SECRET" "$OTHER" "$PROOF" stale
 expect 0 "an inherited variable named by -e is replaced" -- env MY_TOKEN=old "$FBVAULT_BIN" exec \
 	-e MY_TOKEN=other env -0
 cp "$T/out" "$T/child.env"
@@ -147,9 +148,16 @@ check "argv exact" -- test "$(cat "$T/out")" = "-e|a b|--|\$X|it's|"
 expect 0 "no token on the child's command line" -- fbv exec --page 1234 sh -c 'cat /proc/$$/cmdline'
 check "cmdline is the command as typed" -- test "$(tr '\0' ' ' < "$T/out")" = 'sh -c cat /proc/$$/cmdline '
 check "cmdline holds no token" -- no_leak "$T/out" "$TOKEN" "$PROOF" "$APP_ID"
-sh -c '"$FBVAULT_BIN" exec --page 1234 sleep 5 & p=$!; sleep 1; cat /proc/$p/cmdline; kill $p' \
-	> "$T/cmdline" 2>/dev/null
-check "a running child's cmdline, read from outside" -- test "$(tr '\0' ' ' < "$T/cmdline")" = 'sleep 5 '
+"$FBVAULT_BIN" exec --page 1234 sleep 30 2>/dev/null &
+p=$!
+for i in $(seq 1 100); do
+	[ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && break
+	sleep 0.1
+done
+tr '\0' ' ' < /proc/$p/cmdline > "$T/cmdline"
+kill "$p"
+wait "$p" 2>/dev/null
+check "a running child's cmdline, read from outside" -- test "$(cat "$T/cmdline")" = 'sleep 30 '
 
 # Exit codes and signals are the child's own, and no fbvault lingers.
 for code in 0 3 255; do
