@@ -161,7 +161,8 @@ describe_token(const struct graph_error *ge, char *buf, size_t len)
 		}
 	if (ge->subcode == 463 && ge->call == GRAPH_CALL_EXCHANGE)
 		what = "the short-lived token has expired";
-	if (ge->subcode == 0 && ge->call == GRAPH_CALL_DEBUG) {
+	/* debug_token itself refused: the app token is what it checked */
+	if (ge->subcode == 0 && ge->call == GRAPH_CALL_DEBUG && ge->http_status > 0) {
 		what = "the app token was rejected";
 		fix = "check app-id and app-secret";
 	}

@@ -121,6 +121,10 @@ void graph_page_free(struct graph_page *p);
 void graph_pages_free(struct graph_page *pages, size_t n);
 void graph_token_info_free(struct graph_token_info *t);
 bool graph_has_scope(const struct graph_token_info *t, const char *scope);
+/* FBV_OK for a valid token; for one debug_token found invalid,
+ * FBV_ERR_GRAPH with ge filled from t's err_* fields (code 190 when Graph
+ * gave none), ready for graph_error_exit() and graph_error_describe(). */
+int graph_token_error(const struct graph_token_info *t, struct graph_error *ge);
 
 /* The sysexits code for err (and ge, for FBV_ERR_GRAPH); table in
  * describe.c. */

@@ -445,6 +445,18 @@ graph_token_info_free(struct graph_token_info *t)
 	graph_token_info_init(t);
 }
 
+int
+graph_token_error(const struct graph_token_info *t, struct graph_error *ge)
+{
+	memset(ge, 0, sizeof(*ge));
+	if (t->is_valid)
+		return FBV_OK;
+	ge->code = t->err_code != 0 ? t->err_code : 190;
+	ge->subcode = t->err_subcode;
+	copy_cut(ge->message, sizeof(ge->message), t->err_message);
+	return FBV_ERR_GRAPH;
+}
+
 bool
 graph_has_scope(const struct graph_token_info *t, const char *scope)
 {

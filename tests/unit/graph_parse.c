@@ -450,6 +450,7 @@ test_debug(void)
 	    "\"code\":190,\"message\":\"Invalid OAuth access token - Cannot parse access token\","
 	    "\"subcode\":467}}}";
 	struct graph_token_info t;
+	struct graph_error ge;
 	struct json j;
 
 	graph_token_info_init(&t);
@@ -475,6 +476,14 @@ test_debug(void)
 	CHECK(json_parse(&j, invalid, strlen(invalid)) == FBV_OK && parse_debug(&j, &t) == FBV_OK);
 	CHECK(!t.is_valid && t.err_code == 190 && t.err_subcode == 467 &&
 	    strncmp(t.err_message, "Invalid OAuth", 13) == 0);
+	CHECK(graph_token_error(&t, &ge) == FBV_ERR_GRAPH && ge.code == 190 && ge.subcode == 467);
+	graph_error_describe(FBV_ERR_GRAPH, &ge, line, sizeof(line));
+	CHECK(says("the token is invalid (code 190/467)"));
+	CHECK(graph_error_exit(FBV_ERR_GRAPH, &ge) == EX_NOPERM);
+	t.err_code = t.err_subcode = 0;
+	CHECK(graph_token_error(&t, &ge) == FBV_ERR_GRAPH && ge.code == 190);
+	graph_error_describe(FBV_ERR_GRAPH, &ge, line, sizeof(line));
+	CHECK(says("the access token was rejected (code 190): get a fresh one"));
 	json_free(&j);
 	graph_token_info_free(&t);
 
