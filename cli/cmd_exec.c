@@ -404,8 +404,9 @@ add_page_vars(const struct ctx *c, const struct env_opts *o, const struct entrie
 	    (r = need_entry(c, es, "app-secret", "FB_APPSECRET_PROOF", &secret)) != 0 ||
 	    (o->min_ttl >= 0 && (r = ttl_check(o, page)) != 0) ||
 	    (r = varset_add_str(vs, "FB_PAGE_ID", page->name + strlen(PAGE_PREFIX))) != 0 ||
-	    (r = add_entry(o, vs, "FB_PAGE_ACCESS_TOKEN", 20, page)) != 0 ||
-	    (r = add_entry(o, vs, "FB_APP_ID", 9, app_id)) != 0)
+	    (r = add_entry(o, vs, "FB_PAGE_ACCESS_TOKEN", strlen("FB_PAGE_ACCESS_TOKEN"),
+	    page)) != 0 ||
+	    (r = add_entry(o, vs, "FB_APP_ID", strlen("FB_APP_ID"), app_id)) != 0)
 		return r;
 	appsecret_proof(proof, secret->value, secret->value_len, page->value, page->value_len);
 	r = varset_add_str(vs, "FB_APPSECRET_PROOF", proof);
@@ -451,7 +452,7 @@ load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs)
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if ((!with_page || (r = add_page_vars(c, o, &v->entries, vs)) == 0))
+	if (!with_page || (r = add_page_vars(c, o, &v->entries, vs)) == 0)
 		r = add_spec_vars(c, o, &v->entries, vs, &ttl_checked);
 	vault_free(v);
 	if (r == 0 && o->min_ttl >= 0 && !ttl_checked)
