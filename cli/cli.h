@@ -42,6 +42,9 @@ struct command {
 extern const struct command commands[];
 const struct command *command_find(const char *name);
 
+/* main.c: the user's core-dump limit, for a child of exec */
+void restore_core_limit(void);
+
 /* out.c */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -51,7 +54,7 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void print_usage(const struct command *cmd, FILE *f);
 int write_all_fd(int fd, const void *p, size_t len);
-void json_string(FILE *f, const char *s, size_t len);
+void json_print_string(FILE *f, const char *s, size_t len);
 void term_escape(FILE *f, const char *s, size_t len);
 int64_t now_unix(void);
 void format_time(int64_t t, char *buf, size_t len);
@@ -72,6 +75,7 @@ int common_option(struct ctx *c, const struct command *cmd, int opt, const char 
 enum pass_kind { PASS_CURRENT, PASS_INIT, PASS_NEW };
 int read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out);
 int read_tty_line(const char *prompt, struct sbuf *out);
+int read_input(const char *prompt, size_t max, bool binary, struct sbuf *out);
 bool have_tty(void);
 
 /* open.c */

@@ -119,48 +119,6 @@ put_opt(void *state, int opt, const char *arg)
 	return -1;
 }
 
-/* The value: one line without echo from a terminal; otherwise all of
- * stdin, less one trailing newline unless binary. */
-static int
-read_value(const char *name, bool binary, struct sbuf *out)
-{
-	char prompt[FBV_NAME_MAX + 32];
-	unsigned char chunk[65536];
-	ssize_t n;
-	int r = FBV_OK;
-
-	sbuf_init(out, FBV_VALUE_MAX + 2);
-	if (isatty(STDIN_FILENO)) {
-		snprintf(prompt, sizeof(prompt), "Value for %s: ", name);
-		r = read_tty_line(prompt, out);
-		return r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot read the value: %s",
-		    fbv_strerror(r));
-	}
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			r = FBV_ERR_SYSTEM;
-			break;
-		}
-		if ((r = sbuf_put(out, chunk, (size_t)n)) != FBV_OK)
-			break;
-	}
-	sodium_memzero(chunk, sizeof(chunk));
-	if (r == FBV_OK && out->len > FBV_VALUE_MAX + (binary ? 0 : 2))
-		r = FBV_ERR_TOO_LARGE;
-	if (r == FBV_ERR_TOO_LARGE)
-		return fail(EXIT_USAGE, "the value is larger than %u bytes", FBV_VALUE_MAX);
-	if (r != FBV_OK)
-		return fail(EXIT_IO, "cannot read the value from stdin: %s", fbv_strerror(r));
-	if (!binary && out->len > 0 && out->data[out->len - 1] == '\n') {
-		out->len--;
-		if (out->len > 0 && out->data[out->len - 1] == '\r')
-			out->len--;
-	}
-	if (out->len > FBV_VALUE_MAX)
-		return fail(EXIT_USAGE, "the value is larger than %u bytes", FBV_VALUE_MAX);
-	return 0;
-}
-
 int
 cmd_put(struct ctx *c, int argc, char **argv)
 {
@@ -168,6 +126,7 @@ cmd_put(struct ctx *c, int argc, char **argv)
 		{ "binary", no_argument, NULL, 'b' }, { 0 } };
 	const struct command *cmd = command_find("put");
 	struct put_opts o = { false, false };
+	char prompt[FBV_NAME_MAX + 16];
 	struct sbuf value;
 	struct vault *v;
 	struct entry *e;
@@ -188,7 +147,8 @@ cmd_put(struct ctx *c, int argc, char **argv)
 		vault_free(v);
 		return fail(EXIT_EXISTS, "entry '%s' exists; use --force to replace it", name);
 	}
-	if ((r = read_value(name, o.binary, &value)) != 0 ||
+	snprintf(prompt, sizeof(prompt), "Value for %s: ", name);
+	if ((r = read_input(prompt, FBV_VALUE_MAX, o.binary, &value)) != 0 ||
 	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
 		sbuf_free(&value);
 		vault_free(v);
@@ -258,7 +218,7 @@ json_meta_str(FILE *f, const struct entry *e, enum meta_tag tag, const char *key
 	if (meta_get_str(e, tag, &s, &len) != FBV_OK)
 		return;
 	fprintf(f, ",\"%s\":", key);
-	json_string(f, s, len);
+	json_print_string(f, s, len);
 }
 
 static void
@@ -281,9 +241,9 @@ entry_json(FILE *f, const struct entry *e)
 
 	meta_get_str(e, META_KIND, &kind, &klen);
 	fputs("{\"name\":", f);
-	json_string(f, e->name, strlen(e->name));
+	json_print_string(f, e->name, strlen(e->name));
 	fputs(",\"kind\":", f);
-	json_string(f, kind, klen);
+	json_print_string(f, kind, klen);
 	fprintf(f, ",\"created\":%lld,\"updated\":%lld", (long long)e->created,
 	    (long long)e->updated);
 	json_meta_int(f, e, META_EXPIRES_AT, "expires_at", true);
@@ -340,23 +300,57 @@ list_table(FILE *f, const struct entries *es)
 	}
 }
 
-int
-cmd_list(struct ctx *c, int argc, char **argv)
+/* --names-if-unlocked, for shell completion: the names, one a line, only
+ * when the vault opens without asking (timed unlock or keyring); else
+ * nothing and exit 77. */
+static int
+list_names_if_unlocked(struct ctx *c)
 {
-	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
-	const struct command *cmd = command_find("list");
-	bool json = false;
 	struct vault *v;
 	size_t i;
 	int r;
 
-	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &json, flag_opt)) >= 0)
+	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
+		return fail_err(r, c->vault_path);
+	if ((r = vault_key_sources(c, v, false)) == 0)
+		for (i = 0; i < v->entries.n; i++)
+			printf("%s\n", v->entries.v[i].name);
+	vault_free(v);
+	return r;
+}
+
+struct list_opts { bool json, names; };
+
+static int
+list_opt(void *state, int opt, const char *arg)
+{
+	struct list_opts *o = state;
+
+	(void)arg;
+	*(opt == 'n' ? &o->names : &o->json) = true;
+	return -1;
+}
+
+int
+cmd_list(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "json", no_argument, NULL, 'j' },
+		{ "names-if-unlocked", no_argument, NULL, 'n' }, { 0 } };
+	const struct command *cmd = command_find("list");
+	struct list_opts o = { false, false };
+	struct vault *v;
+	size_t i;
+	int r;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &o, list_opt)) >= 0)
 		return r;
 	if (optind != argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o.names)
+		return list_names_if_unlocked(c);
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if (json) {
+	if (o.json) {
 		fputc('[', stdout);
 		for (i = 0; i < v->entries.n; i++) {
 			if (i > 0)

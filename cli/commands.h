@@ -30,4 +30,8 @@ int cmd_keyring(struct ctx *c, int argc, char **argv);
 int cmd_unlock(struct ctx *c, int argc, char **argv);
 int cmd_lock(struct ctx *c, int argc, char **argv);
 
+int cmd_login(struct ctx *c, int argc, char **argv);
+int cmd_status(struct ctx *c, int argc, char **argv);
+int cmd_inspect(struct ctx *c, int argc, char **argv);
+
 #endif

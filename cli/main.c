@@ -87,16 +87,29 @@ common_option(struct ctx *c, const struct command *cmd, int opt, const char *arg
 	}
 }
 
+static struct rlimit core_limit;
+
 /* Deny core dumps and ptrace by other processes of ours: this process
- * holds the data key and plaintext secrets (ssh-agent does the same). */
+ * holds the data key and plaintext secrets (ssh-agent does the same). Only
+ * the soft limit is lowered, so exec can give the child the user's own. */
 static int
 harden(void)
 {
-	struct rlimit none = { 0, 0 };
+	struct rlimit none;
 
+	if (getrlimit(RLIMIT_CORE, &core_limit) != 0)
+		return -1;
+	none.rlim_cur = 0;
+	none.rlim_max = core_limit.rlim_max;
 	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
 	return sodium_init() < 0 ? -1 : 0;
+}
+
+void
+restore_core_limit(void)
+{
+	setrlimit(RLIMIT_CORE, &core_limit);
 }
 
 static const struct command help_command = {

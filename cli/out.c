@@ -122,7 +122,7 @@ write_all_fd(int fd, const void *p, size_t len)
 }
 
 void
-json_string(FILE *f, const char *s, size_t len)
+json_print_string(FILE *f, const char *s, size_t len)
 {
 	size_t i;
 

@@ -185,3 +185,41 @@ read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out)
 		return fail(EXIT_USAGE, "the passphrase is empty");
 	return 0;
 }
+
+/* A value: one line without echo from a terminal; otherwise all of stdin,
+ * less one trailing newline (\n or \r\n) unless binary. */
+int
+read_input(const char *prompt, size_t max, bool binary, struct sbuf *out)
+{
+	unsigned char chunk[65536];
+	ssize_t n;
+	int r = FBV_OK;
+
+	sbuf_init(out, max + 2);
+	if (isatty(STDIN_FILENO)) {
+		r = read_tty_line(prompt, out);
+		return r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot read the value: %s",
+		    fbv_strerror(r));
+	}
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = FBV_ERR_SYSTEM;
+			break;
+		}
+		if ((r = sbuf_put(out, chunk, (size_t)n)) != FBV_OK)
+			break;
+	}
+	sodium_memzero(chunk, sizeof(chunk));
+	if (r == FBV_OK && !binary && out->len > 0 && out->data[out->len - 1] == '\n') {
+		out->len--;
+		if (out->len > 0 && out->data[out->len - 1] == '\r')
+			out->len--;
+	}
+	if (r == FBV_ERR_TOO_LARGE || out->len > max)
+		return fail(EXIT_USAGE, "the value is larger than %zu bytes", max);
+	if (r != FBV_OK)
+		return fail(EXIT_IO, "cannot read the value from stdin: %s", fbv_strerror(r));
+	return 0;
+}
