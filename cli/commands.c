@@ -29,6 +29,8 @@ const struct command commands[] = {
 	{ "unlock", cmd_unlock, "[--for DURATION]",
 	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)" },
 	{ "lock", cmd_lock, "", "forget the timed-unlock key now" },
+	{ "doctor", cmd_doctor, "[--json]",
+	  "check the vault, its permissions, its tokens and this installation" },
 	{ NULL, NULL, NULL, NULL },
 };
 

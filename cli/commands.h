@@ -29,6 +29,7 @@ int cmd_inject(struct ctx *c, int argc, char **argv);
 int cmd_keyring(struct ctx *c, int argc, char **argv);
 int cmd_unlock(struct ctx *c, int argc, char **argv);
 int cmd_lock(struct ctx *c, int argc, char **argv);
+int cmd_doctor(struct ctx *c, int argc, char **argv);
 
 int cmd_login(struct ctx *c, int argc, char **argv);
 int cmd_status(struct ctx *c, int argc, char **argv);

@@ -1,0 +1,549 @@
+/* doctor: checks the vault and this installation, one line per check with
+ * the fix. Exit 0 when every check is ok, 1 when the worst is a warning,
+ * else the exit code of the first failed check (see fbvault(1)). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../crypto/errors.h"
+#include "../vault/keyring.h"
+#include "../vault/module.h"
+#include "../vault/unlock.h"
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+
+#define EXIT_WARNINGS 1
+#define SOON (7 * 86400)
+#define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#define HTTP_MODULE "fbvault-http"
+#define HTTP_SYMBOL "fbvault_http_ops"
+
+enum status { ST_OK, ST_WARN, ST_FAIL };
+static const char *const status_names[] = { "ok", "warn", "fail" };
+
+struct check {
+	const char *name;
+	char *entry;            /* token checks: the entry's name; else NULL */
+	enum status status;
+	int code;               /* exit code, when failed */
+	char *message;
+	char *fix;              /* NULL: nothing to fix */
+};
+
+struct report {
+	struct check *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+/* Adds a check; the message is formatted, the fix is set by fix(). */
+static struct check *
+add(struct report *rep, const char *name, enum status st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static struct check *
+add(struct report *rep, const char *name, enum status st, int code, const char *fmt, ...)
+{
+	static struct check spare;
+	struct check *ck, *grown;
+	va_list ap;
+
+	if (rep->n == rep->cap) {
+		grown = realloc(rep->v, (rep->cap * 2 + 16) * sizeof(*grown));
+		if (grown == NULL) {
+			rep->oom = true;
+			return memset(&spare, 0, sizeof(spare));
+		}
+		rep->v = grown;
+		rep->cap = rep->cap * 2 + 16;
+	}
+	ck = &rep->v[rep->n++];
+	memset(ck, 0, sizeof(*ck));
+	ck->name = name;
+	ck->status = st;
+	ck->code = code;
+	va_start(ap, fmt);
+	ck->message = vformat(fmt, ap);
+	va_end(ap);
+	rep->oom |= ck->message == NULL;
+	return ck;
+}
+
+static void fix(struct report *rep, struct check *ck, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fix(struct report *rep, struct check *ck, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ck->message == NULL)
+		return;
+	va_start(ap, fmt);
+	ck->fix = vformat(fmt, ap);
+	va_end(ap);
+	rep->oom |= ck->fix == NULL;
+}
+
+static void
+report_free(struct report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		free(rep->v[i].message);
+		free(rep->v[i].fix);
+		free(rep->v[i].entry);
+	}
+	free(rep->v);
+}
+
+/* The vault file: there, a regular file, yours, 0600; then its header. */
+static int
+check_vault_file(struct report *rep, const char *path, struct vault **v)
+{
+	struct check *ck;
+	struct stat st;
+	int r;
+
+	*v = NULL;
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			add(rep, "vault", ST_FAIL, EXIT_IO, "cannot look at %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		ck = add(rep, "vault", ST_FAIL, EXIT_NOTFOUND, "no vault at %s", path);
+		fix(rep, ck, "fbvault init (or name yours with --vault PATH or FBVAULT_PATH)");
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		ck = add(rep, "vault", ST_FAIL, EXIT_DENIED, "%s is a symbolic link, which "
+		    "fbvault does not follow", path);
+		fix(rep, ck, "name the file itself with --vault PATH or FBVAULT_PATH");
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		add(rep, "vault", ST_FAIL, EXIT_IO, "%s is not a regular file", path);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		ck = add(rep, "vault", ST_FAIL, EXIT_DENIED, "%s is owned by uid %u, not by you "
+		    "(uid %u)", path, (unsigned)st.st_uid, (unsigned)geteuid());
+		fix(rep, ck, "sudo chown %u %s", (unsigned)geteuid(), path);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		ck = add(rep, "vault", ST_FAIL, EXIT_DENIED, "%s is mode %04o: group or others "
+		    "can %s it", path, (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & 022) != 0 ? "write" : "read");
+		fix(rep, ck, "chmod 600 %s", path);
+		return -1;
+	}
+	if ((r = vault_load(path, v)) != FBV_OK) {
+		ck = add(rep, "vault", ST_FAIL, err_exit_code(r), "%s: %s", path, fbv_strerror(r));
+		if (err_exit_code(r) == EXIT_CORRUPT)
+			fix(rep, ck, "restore the vault from a backup");
+		return -1;
+	}
+	add(rep, "vault", ST_OK, 0, "%s: mode %04o, yours, format version %u", path,
+	    (unsigned)(st.st_mode & 07777), FBV_VERSION);
+	return 0;
+}
+
+/* The directory: others who can write to it can delete or replace the
+ * vault (an older copy, say); others who can read it see that it is there. */
+static void
+check_directory(struct report *rep, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? strdup(".") : strndup(path, slash == path ? 1 :
+	    (size_t)(slash - path));
+	struct check *ck;
+	struct stat st;
+
+	if (dir == NULL) {
+		rep->oom = true;
+		return;
+	}
+	if (stat(dir, &st) != 0)
+		add(rep, "directory", ST_OK, 0, "%s does not exist yet; fbvault init creates it "
+		    "with mode 0700", dir);
+	else if (st.st_uid != geteuid() && st.st_uid != 0) {
+		ck = add(rep, "directory", ST_WARN, 0, "%s is owned by uid %u, who can delete or "
+		    "replace the vault", dir, (unsigned)st.st_uid);
+		fix(rep, ck, "keep the vault in a directory of your own (--vault PATH)");
+	} else if ((st.st_mode & 022) != 0) {
+		ck = add(rep, "directory", ST_WARN, 0, "%s is mode %04o: group or others can "
+		    "delete or replace the vault", dir, (unsigned)(st.st_mode & 07777));
+		fix(rep, ck, "chmod 700 %s", dir);
+	} else if ((st.st_mode & 055) != 0) {
+		ck = add(rep, "directory", ST_WARN, 0, "%s is mode %04o: group or others can "
+		    "see the vault's name and size", dir, (unsigned)(st.st_mode & 07777));
+		fix(rep, ck, "chmod 700 %s", dir);
+	} else {
+		add(rep, "directory", ST_OK, 0, "%s: mode %04o", dir, (unsigned)(st.st_mode & 07777));
+	}
+	free(dir);
+}
+
+static void
+check_kdf(struct report *rep, const struct vault *v)
+{
+	uint64_t ops, mem, mops, mmem;
+	struct check *ck;
+	const char *name;
+
+	if (vault_kdf_params(v, &ops, &mem) != FBV_OK) {
+		add(rep, "kdf", ST_OK, 0, "no passphrase slot (the desktop keyring opens the vault)");
+		return;
+	}
+	name = kdf_level_name(ops, mem);
+	kdf_level_params(KDF_MODERATE, &mops, &mmem);
+	if (ops >= mops && mem >= mmem) {
+		add(rep, "kdf", ST_OK, 0, "passphrase slot: Argon2id %s (%llu MiB, %llu passes)",
+		    name, (unsigned long long)(mem >> 20), (unsigned long long)ops);
+		return;
+	}
+	ck = add(rep, "kdf", ST_WARN, 0, "passphrase slot: Argon2id %s (%llu MiB, %llu passes), "
+	    "below moderate: guessing the passphrase of a stolen vault is cheaper", name,
+	    (unsigned long long)(mem >> 20), (unsigned long long)ops);
+	fix(rep, ck, "fbvault passwd --kdf moderate (rewraps one key slot; you may keep the "
+	    "same passphrase)");
+}
+
+/* Probes the Secret Service only for a vault that has a keyring slot. */
+static void
+check_keyring(struct report *rep, const struct vault *v, const char *id)
+{
+	const struct keyring_ops *ks;
+	unsigned char *key;
+	struct check *ck;
+	int r;
+
+	if (!vault_has_slot(v, FBV_SLOT_KEYRING)) {
+		add(rep, "keyring", ST_OK, 0, "no keyring slot: the passphrase (or a timed unlock) "
+		    "opens the vault");
+		return;
+	}
+	if (keyring_load(&ks) != FBV_OK) {
+		ck = add(rep, "keyring", ST_WARN, 0, "the vault has a keyring slot, but this "
+		    "fbvault cannot use the desktop keyring (module fbvault-keyring.so)");
+		fix(rep, ck, "install an fbvault built with libsecret, or use the passphrase");
+		return;
+	}
+	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
+		rep->oom = true;
+		return;
+	}
+	r = ks->lookup(id, key);
+	secret_free(key);
+	if (r == FBV_OK) {
+		add(rep, "keyring", ST_OK, 0, "keyring slot: the Secret Service holds this vault's key");
+	} else if (r == FBV_ERR_KEYRING) {
+		ck = add(rep, "keyring", ST_WARN, 0, "keyring slot, but the Secret Service cannot "
+		    "be reached (no desktop session here?)");
+		fix(rep, ck, "unlock with the passphrase here, or fbvault unlock for a while");
+	} else {
+		ck = add(rep, "keyring", ST_WARN, 0, "keyring slot, but the Secret Service has no "
+		    "working key for this vault");
+		fix(rep, ck, "fbvault keyring enable");
+	}
+}
+
+static void
+check_timed_unlock(struct report *rep, const char *id)
+{
+	unsigned char *key = secret_alloc(FBV_KEY_BYTES);
+	char when[64], left[32];
+	int64_t until = 0;
+	int r;
+
+	if (key == NULL) {
+		rep->oom = true;
+		return;
+	}
+	r = unlock_fetch(id, key, &until);
+	secret_free(key);
+	if (r != FBV_OK) {
+		add(rep, "timed-unlock", ST_OK, 0, "locked (no key in the kernel keyring)");
+		return;
+	}
+	format_time(until, when, sizeof(when));
+	duration_format(until - now_unix(), left, sizeof(left));
+	add(rep, "timed-unlock", ST_OK, 0, "unlocked until %s (%s left); any process of yours "
+	    "can open the vault until then; fbvault lock ends it", when, left);
+}
+
+/* The status of one expiry, in words: "expires 2025-01-01 00:00 UTC (in
+ * 3d 4h)"; what is "" or "data access ". */
+static enum status
+expiry(int64_t at, const char *what, char *buf, size_t len)
+{
+	char when[64], left[32];
+	int64_t now = now_unix();
+
+	if (at == 0) {
+		snprintf(buf, len, "%sexpires never", what);
+		return ST_OK;
+	}
+	format_time(at, when, sizeof(when));
+	if (at <= now) {
+		snprintf(buf, len, "%sexpired at %s", what, when);
+		return ST_FAIL;
+	}
+	duration_format(at - now, left, sizeof(left));
+	snprintf(buf, len, "%sexpires %s (in %s)", what, when, left);
+	return at - now < SOON ? ST_WARN : ST_OK;
+}
+
+static void
+check_token(struct report *rep, const struct entry *e)
+{
+	char exp[128] = "", data[128] = "";
+	enum status st = ST_OK, s;
+	const char *page = NULL;
+	size_t plen = 0;
+	struct check *ck;
+	int64_t t;
+
+	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK)
+		st = expiry(t, "", exp, sizeof(exp));
+	if (meta_get_int(e, META_DATA_ACCESS_EXPIRES_AT, &t) == FBV_OK &&
+	    (s = expiry(t, "data access ", data, sizeof(data))) > st)
+		st = s;
+	meta_get_str(e, META_PAGE_NAME, &page, &plen);
+	ck = add(rep, "token", st, st == ST_FAIL ? EXIT_DENIED : 0, "%s%s%.*s%s: %s%s%s",
+	    e->name, page != NULL ? " (" : "", (int)plen, page != NULL ? page : "",
+	    page != NULL ? ")" : "", exp, *exp && *data ? "; " : "", data);
+	if (ck->message != NULL && (ck->entry = strdup(e->name)) == NULL)
+		rep->oom = true;
+	if (st != ST_OK)
+		fix(rep, ck, "get a fresh short-lived token in Graph Explorer and run: fbvault login");
+}
+
+static bool
+passphrase_source(const struct ctx *c)
+{
+	const char *file = getenv("FBVAULT_PASSPHRASE_FILE");
+
+	return c->passphrase_fd >= 0 || (file != NULL && *file != '\0');
+}
+
+/* Token expiry needs the entries: doctor opens the vault with a timed
+ * unlock, the keyring, a passphrase source, or (only on a terminal) by
+ * asking; otherwise it says it could not look. */
+static void
+check_tokens(struct report *rep, struct ctx *c, struct vault *v)
+{
+	bool may_ask = passphrase_source(c) || have_tty();
+	struct check *ck;
+	size_t i, n = 0;
+	int r;
+
+	if ((r = vault_key_sources(c, v, may_ask)) != 0) {
+		ck = add(rep, "tokens", may_ask ? ST_FAIL : ST_WARN, r, "not checked: the vault "
+		    "%s", may_ask ? "did not open" : "is locked and there is no terminal to ask");
+		fix(rep, ck, may_ask ? "give the right passphrase" : "fbvault unlock first, or give "
+		    "the passphrase with --passphrase-fd N or FBVAULT_PASSPHRASE_FILE");
+		return;
+	}
+	for (i = 0; i < v->entries.n; i++) {
+		const struct entry *e = &v->entries.v[i];
+
+		if (meta_has(e, META_EXPIRES_AT) || meta_has(e, META_DATA_ACCESS_EXPIRES_AT)) {
+			check_token(rep, e);
+			n++;
+		}
+	}
+	if (n == 0)
+		add(rep, "tokens", ST_OK, 0, "no token with a known expiry in the vault "
+		    "(fbvault login stores them)");
+}
+
+/* main() denies core dumps and ptrace first thing; make sure it took. */
+static void
+check_core_dumps(struct report *rep)
+{
+	struct rlimit rl;
+	struct check *ck;
+
+	if (getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0 &&
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0) {
+		add(rep, "core-dumps", ST_OK, 0, "disabled for fbvault (core size limit 0, "
+		    "not dumpable)");
+		return;
+	}
+	ck = add(rep, "core-dumps", ST_FAIL, EXIT_INTERNAL, "fbvault could not disable core "
+	    "dumps: a crash could write secrets to disk");
+	fix(rep, ck, "report this as a bug, with your kernel and fbvault --version");
+}
+
+static void
+check_ca_bundle(struct report *rep)
+{
+	const char *env = getenv("FBVAULT_CA_FILE");
+	bool own = env != NULL && *env != '\0';
+	const char *path = own ? env : SYSTEM_CA_FILE;
+	struct check *ck;
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_size > 0) {
+		close(fd);
+		add(rep, "ca-bundle", ST_OK, 0, "%s%s", path, own ? " (FBVAULT_CA_FILE)" : "");
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	ck = add(rep, "ca-bundle", ST_FAIL, own ? EXIT_USAGE : EXIT_UNAVAILABLE, "%s%s is "
+	    "missing or empty: login and inspect cannot verify graph.facebook.com", path,
+	    own ? " (FBVAULT_CA_FILE)" : "");
+	if (own)
+		fix(rep, ck, "point FBVAULT_CA_FILE at a PEM bundle, or unset it");
+	else
+		fix(rep, ck, "apt-get install ca-certificates");
+}
+
+static void
+check_http_module(struct report *rep)
+{
+	const char *why = NULL;
+	struct check *ck;
+
+	if (module_symbol(HTTP_MODULE, HTTP_SYMBOL, &why) != NULL) {
+		add(rep, "http-module", ST_OK, 0, HTTP_MODULE ".so loads");
+		return;
+	}
+	ck = add(rep, "http-module", ST_FAIL, EXIT_UNAVAILABLE, HTTP_MODULE ".so: %s: login "
+	    "and inspect cannot reach the Graph API", why);
+	fix(rep, ck, "reinstall fbvault (the module belongs in %s)", FBV_MODULEDIR);
+}
+
+static void
+print_text(FILE *f, const struct report *rep)
+{
+	bool tty = isatty(fileno(f));
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		const struct check *ck = &rep->v[i];
+
+		fprintf(f, tty ? "%-4s  %-12s  " : "%s\t%s\t", status_names[ck->status], ck->name);
+		term_escape(f, ck->message, strlen(ck->message));
+		if (ck->fix != NULL) {
+			fputs(tty ? "; fix: " : "\t", f);
+			term_escape(f, ck->fix, strlen(ck->fix));
+		} else if (!tty) {
+			fputc('\t', f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* The doctor --json schema, documented in fbvault(1). */
+static void
+print_json(FILE *f, const struct report *rep, bool ok)
+{
+	size_t i;
+
+	fprintf(f, "{\"ok\":%s,\"checks\":[", ok ? "true" : "false");
+	for (i = 0; i < rep->n; i++) {
+		const struct check *ck = &rep->v[i];
+
+		fprintf(f, "%s{\"name\":\"%s\",", i > 0 ? "," : "", ck->name);
+		if (ck->entry != NULL) {
+			fputs("\"entry\":", f);
+			json_print_string(f, ck->entry, strlen(ck->entry));
+			fputc(',', f);
+		}
+		fprintf(f, "\"status\":\"%s\",\"message\":", status_names[ck->status]);
+		json_print_string(f, ck->message, strlen(ck->message));
+		fputs(",\"fix\":", f);
+		json_print_string(f, ck->fix != NULL ? ck->fix : "", ck->fix != NULL ? strlen(ck->fix) : 0);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+static int
+report_code(const struct report *rep)
+{
+	bool warned = false;
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		if (rep->v[i].status == ST_FAIL)
+			return rep->v[i].code;
+		warned |= rep->v[i].status == ST_WARN;
+	}
+	return warned ? EXIT_WARNINGS : 0;
+}
+
+static void
+run_checks(struct report *rep, struct ctx *c)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	struct vault *v;
+
+	if (check_vault_file(rep, c->vault_path, &v) == 0) {
+		check_directory(rep, c->vault_path);
+		vault_id_hex(v, id);
+		check_kdf(rep, v);
+		check_keyring(rep, v, id);
+		check_timed_unlock(rep, id);
+		check_tokens(rep, c, v);
+		vault_free(v);
+	} else {
+		check_directory(rep, c->vault_path);
+	}
+	check_core_dumps(rep);
+	check_ca_bundle(rep);
+	check_http_module(rep);
+}
+
+int
+cmd_doctor(struct ctx *c, int argc, char **argv)
+{
+	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
+	const struct command *cmd = command_find("doctor");
+	struct report rep = { NULL, 0, 0, false };
+	bool json = false;
+	int r;
+
+	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &json, flag_opt)) >= 0)
+		return r;
+	if (optind != argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	run_checks(&rep, c);
+	if (rep.oom) {
+		report_free(&rep);
+		return fail(EXIT_INTERNAL, "out of memory");
+	}
+	r = report_code(&rep);
+	if (json)
+		print_json(stdout, &rep, r == 0);
+	else
+		print_text(stdout, &rep);
+	report_free(&rep);
+	return r;
+}
