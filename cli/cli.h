@@ -42,8 +42,8 @@ struct command {
 extern const struct command commands[];
 const struct command *command_find(const char *name);
 
-/* main.c: the user's core-dump limit, for a child of exec */
-void restore_core_limit(void);
+/* main.c: the core-dump limit and SIGXFSZ as the user had them, for exec */
+void restore_child_state(void);
 
 /* out.c */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

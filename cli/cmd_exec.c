@@ -543,7 +543,7 @@ cmd_exec(struct ctx *c, int argc, char **argv)
 		return fail(EXIT_INTERNAL, "out of memory");
 	}
 	close_passphrase_fds(c);
-	restore_core_limit();
+	restore_child_state();
 	fflush(NULL);
 	execvpe(argv[optind], argv + optind, envp);
 	r = exec_error(argv[optind], errno);

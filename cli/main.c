@@ -1,4 +1,5 @@
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,13 +104,17 @@ harden(void)
 	none.rlim_max = core_limit.rlim_max;
 	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
+	/* Past a file-size limit, write() must fail (and the save roll back)
+	 * rather than SIGXFSZ kill us between write and cleanup. */
+	signal(SIGXFSZ, SIG_IGN);
 	return sodium_init() < 0 ? -1 : 0;
 }
 
 void
-restore_core_limit(void)
+restore_child_state(void)
 {
 	setrlimit(RLIMIT_CORE, &core_limit);
+	signal(SIGXFSZ, SIG_DFL);
 }
 
 static const struct command help_command = {
