@@ -23,7 +23,7 @@ fbv_strerror(int err)
 	case FBV_ERR_TOO_LARGE: return "too large";
 	case FBV_ERR_INVALID: return "invalid argument";
 	case FBV_ERR_SYMLINK: return "is a symbolic link";
-	case FBV_ERR_NO_SLOT: return "no such key slot";
+	case FBV_ERR_NO_SLOT: return "no key slot this fbvault can open";
 	case FBV_ERR_KEYRING: return "the Secret Service cannot be reached";
 	case FBV_ERR_KEYRING_ITEM: return "the keyring item is missing or does not open the vault";
 	case FBV_ERR_UNSUPPORTED: return "not supported by this build";
