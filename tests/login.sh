@@ -140,6 +140,19 @@ expect 77 "inspect an invalid token" -- fbv inspect bogus
 err_has "467"
 expect 66 "inspect a missing entry" -- fbv inspect nothing
 
+# exec with what login stored: known expiries, the proof for the page token.
+expect 0 "exec --page with a stored page token" -- fbv exec --page 1001 -- sh -c 'printf "%s %s %s\n" "$FB_TOKEN_EXPIRES_AT" "$FB_APP_ID" "$FB_APPSECRET_PROOF"; printf %s "$FB_PAGE_ACCESS_TOKEN" > "$0"' "$T/tok"
+check "FB_TOKEN_EXPIRES_AT is 0 (never) and FB_APP_ID is set" -- grep -q "^0 $APP_ID " "$T/out"
+check "FB_APPSECRET_PROOF is HMAC-SHA256(app secret, page token)" -- python3 -c '
+import hmac, hashlib, sys
+tok = open(sys.argv[1]).read()
+want = hmac.new(sys.argv[2].encode(), tok.encode(), hashlib.sha256).hexdigest()
+assert open(sys.argv[3]).read().split()[2] == want' "$T/tok" "$SECRET" "$T/out"
+expect 0 "--min-ttl 3650d passes for a page token that never expires" -- fbv exec --page 1001 --min-ttl 3650d -- true
+expect 0 "user token: 59 days left is enough for --min-ttl 59d" -- fbv exec -e T=user-token --min-ttl 59d -- sh -c 'test "$FB_TOKEN_EXPIRES_AT" -gt 0 || test -n "$T"'
+expect 77 "user token: --min-ttl 61d refused" -- fbv exec -e T=user-token --min-ttl 61d -- true
+err_has "user-token"
+
 # --page for one page, into a fresh vault.
 new_vault
 printf '%s\n' "$APP_ID" | fbv put app-id
