@@ -15,6 +15,7 @@
 #include "../crypto/seal.h"
 #include "cli.h"
 #include "commands.h"
+#include "template.h"
 
 extern char **environ;
 
@@ -678,28 +679,6 @@ struct template {
 	const char *label;      /* the file, or "stdin" */
 };
 
-static bool
-blank(unsigned char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* At i, "{{", blanks, "fbvault:"; *j is set past the colon. */
-static bool
-ref_at(const struct template *t, size_t i, size_t *j)
-{
-	static const char tag[] = "fbvault:";
-
-	if (t->len - i < 2 || t->p[i] != '{' || t->p[i + 1] != '{')
-		return false;
-	for (i += 2; i < t->len && blank(t->p[i]); i++)
-		;
-	if (t->len - i < sizeof(tag) - 1 || memcmp(t->p + i, tag, sizeof(tag) - 1) != 0)
-		return false;
-	*j = i + sizeof(tag) - 1;
-	return true;
-}
-
 static int
 fail_ref(int code, const struct template *t, size_t line, const char *what,
     const unsigned char *name, size_t len)
@@ -714,70 +693,45 @@ fail_ref(int code, const struct template *t, size_t line, const char *what,
 	return code;
 }
 
-/* Parses the NAME and closing braces of a reference starting at j; on
- * success name holds it and *end is past the "}}". */
-static int
-ref_parse(const struct template *t, size_t line, size_t j, char name[FBV_NAME_MAX + 1],
-    size_t *end)
+static bool
+entry_lookup(const void *es, const char *name, const unsigned char **value, size_t *len)
 {
-	size_t start, len;
+	const struct entry *e = entries_find(es, name);
 
-	for (; j < t->len && blank(t->p[j]); j++)
-		;
-	for (start = j; j < t->len && !blank(t->p[j]) && t->p[j] != '}' && t->p[j] != '\n'; j++)
-		;
-	len = j - start;
-	for (; j < t->len && blank(t->p[j]); j++)
-		;
-	if (j == t->len || t->p[j] == '\n')
-		return fail_ref(EXIT_USAGE, t, line, "'{{ fbvault:' without a closing '}}' "
-		    "on the same line", NULL, 0);
-	if (t->len - j < 2 || t->p[j] != '}' || t->p[j + 1] != '}')
-		return fail_ref(EXIT_USAGE, t, line, "malformed reference: want "
-		    "{{ fbvault:NAME }}", NULL, 0);
-	if (len > FBV_NAME_MAX)
-		return fail_ref(EXIT_USAGE, t, line, "invalid entry name", t->p + start, 32);
-	memcpy(name, t->p + start, len);
-	name[len] = '\0';
-	if (name_check(name) != FBV_OK)
-		return fail_ref(EXIT_USAGE, t, line, "invalid entry name", t->p + start, len);
-	*end = j + 2;
-	return 0;
+	if (e == NULL)
+		return false;
+	*value = e->value;
+	*len = e->value_len;
+	return true;
 }
 
 /* Copies t to out with each reference replaced by its entry's value; with
  * es NULL, only checks the template's syntax. */
 static int
 render(const struct template *t, const struct entries *es, const char *vault_path,
-    struct obuf *out)
+    struct sbuf *out)
 {
-	char name[FBV_NAME_MAX + 1];
-	const struct entry *e;
-	size_t i = 0, copied = 0, line = 1, j = 0, end = 0;
-	int r;
+	struct template_error e;
 
-	while (i < t->len) {
-		if (t->p[i] == '\n')
-			line++;
-		if (!ref_at(t, i, &j)) {
-			i++;
-			continue;
-		}
-		if ((r = ref_parse(t, line, j, name, &end)) != 0)
-			return r;
-		if (es != NULL) {
-			if ((e = entries_find(es, name)) == NULL)
-				return fail(EXIT_NOTFOUND, "%s:%zu: no entry '%s' in %s", t->label,
-				    line, name, vault_path);
-			oput(out, t->p + copied, i - copied);
-			oput(out, e->value, e->value_len);
-			copied = end;
-		}
-		i = end;
+	switch (template_render(t->p, t->len, es != NULL ? entry_lookup : NULL, es, out, &e)) {
+	case TEMPLATE_OK:
+		return 0;
+	case TEMPLATE_UNCLOSED:
+		return fail_ref(EXIT_USAGE, t, e.line, "'{{ fbvault:' without a closing '}}' "
+		    "on the same line", NULL, 0);
+	case TEMPLATE_MALFORMED:
+		return fail_ref(EXIT_USAGE, t, e.line, "malformed reference: want "
+		    "{{ fbvault:NAME }}", NULL, 0);
+	case TEMPLATE_BAD_NAME:
+		return fail_ref(EXIT_USAGE, t, e.line, "invalid entry name", e.name,
+		    e.name_len > FBV_NAME_MAX ? 32 : e.name_len);
+	case TEMPLATE_NOT_FOUND:
+		return fail(EXIT_NOTFOUND, "%s:%zu: no entry '%.*s' in %s", t->label, e.line,
+		    (int)e.name_len, (const char *)e.name, vault_path);
 	}
-	if (es != NULL)
-		oput(out, t->p + copied, t->len - copied);
-	return 0;
+	if (e.out_err == FBV_ERR_TOO_LARGE)
+		return fail(EXIT_USAGE, "the output would be larger than %u bytes", OUTPUT_MAX);
+	return fail_err(e.out_err, "inject");
 }
 
 static int
@@ -894,24 +848,21 @@ inject_opt(void *state, int opt, const char *arg)
 static int
 inject_run(struct ctx *c, const struct template *t, const char *output)
 {
-	struct obuf out = { .err = FBV_OK };
+	struct sbuf out;
 	struct vault *v;
 	int r;
 
-	if ((r = render(t, NULL, c->vault_path, &out)) != 0 ||
+	if ((r = render(t, NULL, c->vault_path, NULL)) != 0 ||
 	    (r = vault_open_read(c, &v)) != 0)
 		return r;
-	sbuf_init(&out.b, OUTPUT_MAX);
+	sbuf_init(&out, OUTPUT_MAX);
 	r = render(t, &v->entries, c->vault_path, &out);
 	vault_free(v);
-	if (r == 0 && out.err != FBV_OK)
-		r = out.err == FBV_ERR_TOO_LARGE ? fail(EXIT_USAGE, "the output would be larger "
-		    "than %u bytes", OUTPUT_MAX) : fail_err(out.err, "inject");
 	if (r == 0 && output != NULL)
-		r = write_atomic(output, out.b.data, out.b.len);
-	else if (r == 0 && write_all_fd(STDOUT_FILENO, out.b.data, out.b.len) != 0)
+		r = write_atomic(output, out.data, out.len);
+	else if (r == 0 && write_all_fd(STDOUT_FILENO, out.data, out.len) != 0)
 		r = fail(EXIT_IO, "cannot write to stdout: %s", strerror(errno));
-	sbuf_free(&out.b);
+	sbuf_free(&out);
 	return r;
 }
 
