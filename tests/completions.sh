@@ -1,7 +1,8 @@
 # Shell completions: the bash one driven for real (COMP_WORDS/COMP_CWORD
 # set, _fbvault called, COMPREPLY read back); fish through its own
-# `complete -C`; zsh checked for syntax. Names come only from an unlocked
-# vault, never a value, and a locked vault neither prompts nor hangs.
+# `complete -C`; zsh through compinit in a zpty. Names come only from an
+# unlocked vault, never a value, and a locked vault neither prompts nor
+# hangs.
 . "$(dirname "$0")/lib.sh"
 SRC=${FBVAULT_SRC:?}
 BASH_COMP="$SRC/completions/fbvault.bash"
@@ -94,6 +95,23 @@ else
 fi
 if command -v zsh > /dev/null; then
 	check "zsh: the completion script parses" -- zsh -n "$SRC/completions/_fbvault"
+	# zc LINE: zsh completes LINE in a pseudo-terminal (zpty) with compinit;
+	# a compadd wrapper records what completion offers.
+	cat > "$T/zc.zsh" <<-'EOF'
+	zmodload zsh/zpty
+	zpty z zsh -f -i
+	zpty -w z "PS1=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
+	zpty -w z "compadd () { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd \"\$@\"; return; fi; typeset -a h; builtin compadd -A h \"\$@\"; (( \$#h )) && print -rl -- \${^h} >> $2; builtin compadd \"\$@\"; }"
+	zpty -w -n z "$3"$'\t'
+	sleep 2
+	zpty -d z
+	EOF
+	zc() { : > "$T/out"; PATH="$(dirname "$FBVAULT_BIN"):$PATH" timeout 20 zsh -f "$T/zc.zsh" "$SRC/completions" "$T/out" "$1" > /dev/null 2>&1; }
+	zc "fbvault ";              offers doctor "zsh: commands"; offers inject "zsh: commands"
+	zc "fbvault get ";          offers page/1001 "zsh: names"; offers ig:acct:7 "zsh: names"
+	zc "fbvault exec --page ";  offers 2002 "zsh: --page"
+	zc "fbvault env --format "; offers dotenv "zsh: --format"
+	check "zsh: no value offered" -- sh -c "! grep -q VALUE-OF '$T/out'"
 else
 	echo "zsh not installed: zsh completion not checked" >&2
 fi
@@ -107,4 +125,7 @@ done
 
 expect 0 "lock" -- fbv lock
 comp get "";          nothing "locked again: no names"
+if command -v zsh > /dev/null; then
+	zc "fbvault get ";  nothing "zsh, locked: no names"
+fi
 finish
