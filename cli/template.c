@@ -51,7 +51,8 @@ ref_parse(const unsigned char *p, size_t len, size_t j, char name[FBV_NAME_MAX +
 		return TEMPLATE_BAD_NAME;
 	memcpy(name, p + start, n);
 	name[n] = '\0';
-	if (name_check(name) != FBV_OK)
+	/* A NUL would cut the name short: "app-id\0x" is not "app-id". */
+	if (strlen(name) != n || name_check(name) != FBV_OK)
 		return TEMPLATE_BAD_NAME;
 	*end = j + 2;
 	return TEMPLATE_OK;
