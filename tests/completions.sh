@@ -103,10 +103,13 @@ if command -v zsh > /dev/null; then
 	zpty -w z "PS1=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
 	zpty -w z "compadd () { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd \"\$@\"; return; fi; typeset -a h; builtin compadd -A h \"\$@\"; (( \$#h )) && print -rl -- \${^h} >> $2; builtin compadd \"\$@\"; }"
 	zpty -w -n z "$3"$'\t'
-	sleep 2
+	for i in {1..50}; do [[ -s $2 ]] && break; sleep 0.1; done
+	# Input typed after the Tab runs once the completion has finished.
+	zpty -w z $'\C-u'"print done > $2.done"
+	for i in {1..100}; do [[ -e $2.done ]] && break; sleep 0.1; done
 	zpty -d z
 	EOF
-	zc() { : > "$T/out"; PATH="$(dirname "$FBVAULT_BIN"):$PATH" timeout 20 zsh -f "$T/zc.zsh" "$SRC/completions" "$T/out" "$1" > /dev/null 2>&1; }
+	zc() { : > "$T/out"; rm -f "$T/out.done"; PATH="$(dirname "$FBVAULT_BIN"):$PATH" timeout 20 zsh -f "$T/zc.zsh" "$SRC/completions" "$T/out" "$1" > /dev/null 2>&1; }
 	zc "fbvault ";              offers doctor "zsh: commands"; offers inject "zsh: commands"
 	zc "fbvault get ";          offers page/1001 "zsh: names"; offers ig:acct:7 "zsh: names"
 	zc "fbvault exec --page ";  offers 2002 "zsh: --page"
