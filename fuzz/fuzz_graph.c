@@ -1,0 +1,452 @@
+/* Graph API answers as graph.c sees them, body bytes straight from the
+ * network: parse_response() then the parser of the call, the paging link
+ * check, the error text a user is shown.
+ *
+ * Input: one selector byte, then the HTTP body (never NUL-terminated
+ * here, so a read past the end is caught). The selector's low 3 bits
+ * pick the call, the next 3 the HTTP status:
+ *   0 token exchange   1 one page      2 /me/accounts   3 debug_token
+ *   4 error body       5 paging link (the body is the URL, checked
+ *                        against a base picked by the status bits)
+ *   6 raw JSON: every value through every accessor
+ *   7 graph_escape() of the body */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "../crypto/errors.h"
+#include "../graph/graph.h"
+#include "../graph/parse.h"
+#include "../graph/url.h"
+#include "fuzz.h"
+
+#define PAGE_ID "1234"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const long statuses[] = { 200, 200, 201, 299, 400, 403, 500, 302 };
+static const char *const bases[] = {
+	"https://graph.facebook.com", "https://graph.facebook.com/v25.0",
+	"http://127.0.0.1:8443", "https://[::1]:4443", "https://GRAPH.facebook.com:443",
+	"http://localhost", "https://graph.facebook.com:8443", "https://b-graph.facebook.com",
+};
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_init();
+	return 0;
+}
+
+static bool
+is_text(const char *s)
+{
+	size_t n = strlen(s);
+
+	return fuzz_utf8_valid((const unsigned char *)s, n);
+}
+
+/* One line a terminal shows as it is: no control bytes, C1 controls or
+ * invalid UTF-8. graph_escape() and describe promise that. */
+static bool
+is_safe_line(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n = strlen(s);
+
+	if (!fuzz_utf8_valid(p, n))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] < 0xa0)
+			return false;
+	}
+	return true;
+}
+
+static bool
+all_digits(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0 && s[0] != '0';
+}
+
+static void
+check_error(int r, struct graph_error *ge)
+{
+	char line[512];
+	int code;
+
+	FUZZ_CHECK(memchr(ge->message, '\0', sizeof(ge->message)) != NULL && is_text(ge->message));
+	FUZZ_CHECK(memchr(ge->type, '\0', sizeof(ge->type)) != NULL && is_text(ge->type));
+	FUZZ_CHECK(memchr(ge->fbtrace_id, '\0', sizeof(ge->fbtrace_id)) != NULL &&
+	    is_text(ge->fbtrace_id));
+	FUZZ_CHECK(ge->code >= 0 && ge->subcode >= 0);
+	if (r == FBV_ERR_GRAPH || r == FBV_ERR_TEMPFAIL)
+		FUZZ_CHECK(parse_error_class(ge) == r);
+	graph_error_describe(r, ge, line, sizeof(line));
+	FUZZ_CHECK(line[0] != '\0' && is_safe_line(line));
+	code = graph_error_exit(r, ge);
+	FUZZ_CHECK(code == 0 || (code >= EX_USAGE && code <= EX_CONFIG));
+	FUZZ_CHECK((code == 0) == (r == FBV_OK));
+}
+
+static void
+check_token(const struct sbuf *t)
+{
+	FUZZ_CHECK(token_ok(t->data, t->len) && t->data[t->len] == '\0');
+}
+
+static int
+call_exchange(const struct json *j)
+{
+	struct sbuf token;
+	int64_t expires_in;
+	int r;
+
+	sbuf_init(&token, GRAPH_TOKEN_MAX + 1);
+	r = parse_exchange(j, &token, &expires_in);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL);
+	if (r == FBV_OK) {
+		check_token(&token);
+		FUZZ_CHECK(expires_in >= -1);
+	} else {
+		FUZZ_CHECK(token.len == 0 && expires_in == -1);
+	}
+	sbuf_free(&token);
+	return r;
+}
+
+static void
+check_page(const struct graph_page *p)
+{
+	FUZZ_CHECK(all_digits(p->id) && strlen(p->id) < sizeof(p->id));
+	FUZZ_CHECK(p->name == NULL || is_text(p->name));
+	if (p->token.len > 0)
+		check_token(&p->token);
+}
+
+static int
+call_page(const struct json *j, struct graph_error *ge)
+{
+	struct graph_page page;
+	int r;
+
+	graph_page_init(&page);
+	r = parse_page(j, PAGE_ID, &page, ge);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_GRAPH);
+	if (r == FBV_OK) {
+		check_page(&page);
+		FUZZ_CHECK(strcmp(page.id, PAGE_ID) == 0 && page.token.len > 0);
+	}
+	if (r == FBV_ERR_GRAPH)
+		FUZZ_CHECK(ge->code == 0 && page.token.len == 0);
+	graph_page_free(&page);
+	return r;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The name of the parameter at s (up to '=' or n), percent-decoded. */
+static void
+param_name(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t k = 0, o = 0;
+
+	while (k < n && s[k] != '=' && o + 1 < cap) {
+		if (s[k] == '%' && n - k >= 3 && hexval(s[k + 1]) >= 0 && hexval(s[k + 2]) >= 0) {
+			out[o++] = (char)(hexval(s[k + 1]) << 4 | hexval(s[k + 2]));
+			k += 3;
+		} else {
+			out[o++] = s[k++];
+		}
+	}
+	out[o] = '\0';
+}
+
+/* A link we follow goes to the base's origin and carries no credential
+ * of its own; everything else it held is kept in order. */
+static void
+check_next(const struct url_origin *base, const char *next)
+{
+	struct url_origin o;
+	struct sbuf out;
+	const char *q, *p;
+	char name[64];
+	size_t path, n;
+	bool has_query;
+	int r;
+
+	sbuf_init(&out, 64 * 1024);
+	r = url_next(base, next, &out, &has_query);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_INVALID || r == FBV_ERR_PROTOCOL);
+	if (r == FBV_ERR_PROTOCOL)
+		FUZZ_CHECK(url_parse(next, &o, &path) == FBV_OK && !url_same_origin(&o, base));
+	if (r != FBV_OK) {
+		sbuf_free(&out);
+		return;
+	}
+	FUZZ_CHECK(out.data[out.len] == '\0' && strlen((char *)out.data) == out.len);
+	FUZZ_CHECK(out.len <= strlen(next));
+	FUZZ_CHECK(url_parse((char *)out.data, &o, &path) == FBV_OK && url_same_origin(&o, base));
+	q = strchr((char *)out.data, '?');
+	FUZZ_CHECK(has_query == (q != NULL));
+	FUZZ_CHECK(strncmp((char *)out.data, next, q != NULL ? (size_t)(q - (char *)out.data) :
+	    out.len) == 0);
+	for (p = q; p != NULL && *p != '\0'; p += n) {
+		p++;
+		n = strcspn(p, "&");
+		FUZZ_CHECK(n > 0);
+		param_name(p, n, name, sizeof(name));
+		FUZZ_CHECK(strcmp(name, "access_token") != 0 && strcmp(name, "appsecret_proof") != 0);
+	}
+	sbuf_free(&out);
+}
+
+static int
+call_accounts(const struct json *j, int base)
+{
+	struct graph_page *pages = NULL;
+	struct url_origin origin;
+	struct sbuf next;
+	size_t n = 0, cap = 0, k, path;
+	int r;
+
+	sbuf_init(&next, URL_MAX + 1);
+	r = parse_accounts(j, &pages, &n, &cap, &next);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL);
+	FUZZ_CHECK(n <= cap && n <= GRAPH_MAX_ACCOUNTS);
+	if (r == FBV_OK) {
+		for (k = 0; k < n; k++)
+			check_page(&pages[k]);
+		if (next.len > 0) {
+			/* graph.c hands the link on as a C string. */
+			FUZZ_CHECK(strlen((char *)next.data) == next.len);
+			FUZZ_CHECK(url_parse(bases[base], &origin, &path) == FBV_OK);
+			check_next(&origin, (char *)next.data);
+		}
+	}
+	graph_pages_free(pages, n);
+	sbuf_free(&next);
+	return r;
+}
+
+static int
+call_debug(const struct json *j)
+{
+	struct graph_token_info info;
+	struct graph_error ge;
+	const char *s;
+	size_t len;
+	char scope[256];
+	int r;
+
+	graph_token_info_init(&info);
+	r = parse_debug(j, &info);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL);
+	if (r == FBV_OK) {
+		FUZZ_CHECK(info.scopes != NULL && is_text(info.scopes));
+		FUZZ_CHECK(info.application == NULL || is_text(info.application));
+		FUZZ_CHECK(info.expires_at >= -1 && info.data_access_expires_at >= -1 &&
+		    info.issued_at >= -1);
+		FUZZ_CHECK(info.app_id[0] == '\0' || all_digits(info.app_id));
+		FUZZ_CHECK(info.user_id[0] == '\0' || all_digits(info.user_id));
+		FUZZ_CHECK(info.profile_id[0] == '\0' || all_digits(info.profile_id));
+		FUZZ_CHECK(is_text(info.type) && is_text(info.err_message));
+		for (s = info.scopes; *s != '\0'; s += len + (s[len] == ',')) {
+			len = strcspn(s, ",");
+			FUZZ_CHECK(len > 0);
+			if (len < sizeof(scope)) {
+				memcpy(scope, s, len);
+				scope[len] = '\0';
+				FUZZ_CHECK(graph_has_scope(&info, scope));
+			}
+		}
+		r = graph_token_error(&info, &ge);
+		FUZZ_CHECK(r == (info.is_valid ? FBV_OK : FBV_ERR_GRAPH));
+		ge.call = GRAPH_CALL_DEBUG;
+		if (r != FBV_OK) {
+			FUZZ_CHECK(ge.code > 0);
+			check_error(r, &ge);
+		}
+	}
+	graph_token_info_free(&info);
+	return r == FBV_ERR_GRAPH ? FBV_OK : r;
+}
+
+static void
+check_string(const struct json *j, int i, struct sbuf *b)
+{
+	char small[8];
+	char *s;
+	int r;
+
+	FUZZ_CHECK(json_type(j, i) == JSON_STRING);
+	FUZZ_CHECK(json_strdup(j, i, &s) == FBV_OK && is_text(s));
+	FUZZ_CHECK(json_sbuf(j, i, b) == FBV_OK && b->len == strlen(s) &&
+	    memcmp(b->data, s, b->len) == 0);
+	FUZZ_CHECK(json_string_is(j, i, s));
+	r = json_string(j, i, small, sizeof(small));
+	FUZZ_CHECK(r == (strlen(s) < sizeof(small) ? FBV_OK : FBV_ERR_TOO_LARGE));
+	FUZZ_CHECK(r != FBV_OK || strcmp(small, s) == 0);
+	free(s);
+}
+
+/* The value at i and its members, through every accessor; returns the
+ * index past it, which json_next() must agree with. */
+static int
+visit(const struct json *j, int i, struct sbuf *b)
+{
+	enum json_type t = json_type(j, i);
+	int64_t v;
+	bool flag;
+	char *key;
+	int k, m = i + 1, found;
+
+	FUZZ_CHECK(t != JSON_NONE);
+	if (t == JSON_STRING)
+		check_string(j, i, b);
+	else
+		FUZZ_CHECK(json_strdup(j, i, &key) == FBV_ERR_PROTOCOL && key == NULL);
+	if (json_int(j, i, &v) == FBV_OK)
+		FUZZ_CHECK(t == JSON_PRIMITIVE || t == JSON_STRING);
+	if (json_bool(j, i, &flag) == FBV_OK)
+		FUZZ_CHECK(t == JSON_PRIMITIVE && !json_is_null(j, i));
+	for (k = 0; k < json_size(j, i); k++) {
+		if (t == JSON_OBJECT) {
+			check_string(j, m, b);
+			FUZZ_CHECK(json_strdup(j, m, &key) == FBV_OK);
+			/* json_get() finds a key's first occurrence */
+			found = json_get(j, i, key);
+			FUZZ_CHECK(found > i && found <= m + 1 && json_string_is(j, found - 1, key));
+			free(key);
+			m++;
+		}
+		m = visit(j, m, b);
+	}
+	FUZZ_CHECK(json_next(j, i) == m);
+	return m;
+}
+
+static void
+walk_json(const struct json *j)
+{
+	struct sbuf b;
+
+	sbuf_init(&b, GRAPH_MAX_BODY);
+	FUZZ_CHECK(json_type(j, 0) == JSON_OBJECT && json_type(j, j->ntok) == JSON_NONE &&
+	    json_type(j, -1) == JSON_NONE);
+	FUZZ_CHECK(visit(j, 0, &b) == j->ntok);
+	sbuf_free(&b);
+}
+
+static void
+call_url(const char *body, size_t len, int base)
+{
+	struct url_origin origin, o;
+	size_t path;
+	char *url = malloc(len + 1);
+
+	FUZZ_CHECK(url != NULL);
+	memcpy(url, body, len);
+	url[len] = '\0';
+	FUZZ_CHECK(url_parse(bases[base], &origin, &path) == FBV_OK);
+	if (url_parse(url, &o, &path) == FBV_OK) {
+		FUZZ_CHECK(path <= strlen(url) && o.port >= 1 && o.port <= 65535);
+		FUZZ_CHECK(strlen(o.host) > 0 && strlen(o.host) < sizeof(o.host));
+		if (url_host_is_loopback(o.host))
+			FUZZ_CHECK(strcmp(o.host, "localhost") == 0 || strcmp(o.host, "[::1]") == 0 ||
+			    strncmp(o.host, "127.", 4) == 0);
+	}
+	check_next(&origin, url);
+	free(url);
+}
+
+static void
+call_escape(const char *body, size_t len)
+{
+	static const size_t sizes[] = { 1, 2, 5, 17, 256, 4096 };
+	char *out;
+	size_t k;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		FUZZ_CHECK((out = malloc(sizes[k])) != NULL);
+		graph_escape(out, sizes[k], body, len);
+		FUZZ_CHECK(strlen(out) < sizes[k] && is_safe_line(out));
+		free(out);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum graph_call calls[] = { GRAPH_CALL_EXCHANGE, GRAPH_CALL_PAGE,
+		GRAPH_CALL_ACCOUNTS, GRAPH_CALL_DEBUG, GRAPH_CALL_NONE };
+	struct graph_error ge;
+	struct json j;
+	char *body;
+	int mode, status, r;
+
+	if (size == 0)
+		return 0;
+	mode = data[0] & 7;
+	status = data[0] >> 3 & 7;
+	size--;
+	if ((body = malloc(size == 0 ? 1 : size)) == NULL)
+		return 0;
+	memcpy(body, data + 1, size);
+	if (mode == 5) {
+		call_url(body, size, status);
+	} else if (mode == 7) {
+		call_escape(body, size);
+	} else if (mode == 6) {
+		if (json_parse(&j, body, size) == FBV_OK) {
+			walk_json(&j);
+			json_free(&j);
+		}
+	} else {
+		memset(&ge, 0, sizeof(ge));
+		ge.call = calls[mode];
+		ge.http_status = statuses[status];
+		r = parse_response(statuses[status], body, size, &j, &ge);
+		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_GRAPH ||
+		    r == FBV_ERR_TEMPFAIL);
+		if (r == FBV_OK) {
+			FUZZ_CHECK(statuses[status] >= 200 && statuses[status] <= 299);
+			FUZZ_CHECK(json_type(&j, 0) == JSON_OBJECT && json_get(&j, 0, "error") < 0);
+			if (mode == 0)
+				r = call_exchange(&j);
+			else if (mode == 1)
+				r = call_page(&j, &ge);
+			else if (mode == 2)
+				r = call_accounts(&j, status);
+			else if (mode == 3)
+				r = call_debug(&j);
+			json_free(&j);
+		} else {
+			FUZZ_CHECK(j.t == NULL);
+		}
+		check_error(r, &ge);
+	}
+	free(body);
+	return 0;
+}
