@@ -114,7 +114,7 @@ unlock_state_read(const struct vault *v, bool probe_keyring, struct unlock_state
 
 	vault_id_hex(v, id);
 	st->slot = vault_has_slot(v, FBV_SLOT_KEYRING);
-	st->service = "not built";
+	st->service = probe_keyring ? "not built" : "not checked";
 	st->item = "unknown";
 	st->unlocked_until = 0;
 	if (key != NULL && unlock_fetch(id, key, &st->unlocked_until) != FBV_OK)

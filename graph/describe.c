@@ -9,7 +9,7 @@
  *   FBV_ERR_NET       no answer: DNS, connect, TLS, timeout  69 EX_UNAVAILABLE
  *   FBV_ERR_UNSUPPORTED  the HTTPS module is missing         69 EX_UNAVAILABLE
  *   FBV_ERR_GRAPH     any code not listed here               69 EX_UNAVAILABLE
- *   FBV_ERR_NOMEM                                            71 EX_OSERR
+ *   FBV_ERR_NOMEM                                            70 EX_SOFTWARE
  *   FBV_ERR_TEMPFAIL  1, 2, is_transient, 4, 17, 32, 613     75 EX_TEMPFAIL
  *   FBV_ERR_PROTOCOL  not a Graph answer (HTML, cut short,
  *                     too large, wrong fields, foreign
@@ -54,7 +54,7 @@ graph_error_exit(int err, const struct graph_error *ge)
 	case FBV_ERR_INVALID: return EX_USAGE;
 	case FBV_ERR_NET: return EX_UNAVAILABLE;
 	case FBV_ERR_UNSUPPORTED: return EX_UNAVAILABLE;
-	case FBV_ERR_NOMEM: return EX_OSERR;
+	case FBV_ERR_NOMEM: return EX_SOFTWARE;
 	case FBV_ERR_TEMPFAIL: return EX_TEMPFAIL;
 	case FBV_ERR_PROTOCOL: return EX_PROTOCOL;
 	case FBV_ERR_GRAPH: return ge != NULL ? graph_exit(ge->code) : EX_UNAVAILABLE;

@@ -11,7 +11,7 @@ printf 'keyring-password' | gnome-keyring-daemon --foreground --unlock --compone
 	> "$T/gkd.out" 2> "$T/gkd.err" &
 GKD=$!
 CLEANUP_HOOK='kill $GKD 2>/dev/null'
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
 	secret-tool search --all nothing here >/dev/null 2>&1 && break
 	sleep 0.1
 done
