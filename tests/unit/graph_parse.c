@@ -241,7 +241,7 @@ test_other_errors(void)
 	CHECK(graph_error_exit(FBV_ERR_PROTOCOL, NULL) == EX_PROTOCOL);
 	CHECK(graph_error_exit(FBV_ERR_INVALID, NULL) == EX_USAGE);
 	CHECK(graph_error_exit(FBV_ERR_UNSUPPORTED, NULL) == EX_UNAVAILABLE);
-	CHECK(graph_error_exit(FBV_ERR_NOMEM, NULL) == EX_OSERR);
+	CHECK(graph_error_exit(FBV_ERR_NOMEM, NULL) == EX_SOFTWARE);
 	CHECK(graph_error_exit(FBV_OK, NULL) == 0);
 	graph_error_describe(FBV_ERR_UNSUPPORTED, NULL, line, sizeof(line));
 	CHECK(says("fbvault-http.so"));
