@@ -1,11 +1,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../crypto/errors.h"
+#include "../graph/graph.h"
 #include "cli.h"
 
 void
@@ -62,9 +64,6 @@ err_exit_code(int err)
 int
 fail_err(int err, const char *what)
 {
-	int saved = errno;
-
-	errno = saved;
 	switch (err) {
 	case FBV_ERR_PERM:
 		return fail(EXIT_DENIED, "%s: unsafe permissions: the file must be owned by "
@@ -141,20 +140,19 @@ json_print_string(FILE *f, const char *s, size_t len)
 }
 
 /* Text from outside (page names, Graph messages) may carry escape
- * sequences: print control bytes as \xNN so they cannot drive the terminal. */
+ * sequences: control bytes, C1 controls and invalid UTF-8 are printed as
+ * \xNN (graph_escape()) so that they cannot drive the terminal. */
 void
 term_escape(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	size_t cap = len * 4 + 1;
+	char *out = malloc(cap);
 
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch < 0x20 || ch == 0x7f || ch == '\\')
-			fprintf(f, ch == '\\' ? "\\\\" : "\\x%02x", ch);
-		else
-			fputc(ch, f);
-	}
+	if (out == NULL)
+		return;
+	graph_escape(out, cap, s, len);
+	fputs(out, f);
+	free(out);
 }
 
 int64_t
