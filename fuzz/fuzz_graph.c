@@ -9,7 +9,9 @@
  *   4 error body       5 paging link (the body is the URL, checked
  *                        against a base picked by the status bits)
  *   6 raw JSON: every value through every accessor
- *   7 graph_escape() of the body */
+ *   7 graph_escape() of the body
+ * In modes 0-4 the first bytes of the body are the X-App-Usage header as
+ * well, which the rate-limit message shows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +52,20 @@ is_text(const char *s)
 	return fuzz_utf8_valid((const unsigned char *)s, n);
 }
 
-/* One line a terminal shows as it is: no control bytes, C1 controls or
- * invalid UTF-8. graph_escape() and describe promise that. */
+/* U+200E, U+200F, U+2028..U+202E, U+2066..U+2069 in UTF-8 at p. */
+static bool
+is_bidi(const unsigned char *p, size_t left)
+{
+	if (left < 3 || p[0] != 0xe2)
+		return false;
+	if (p[1] == 0x80)
+		return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xa8 && p[2] <= 0xae);
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
+/* One line a terminal shows as it is: no control bytes, C1 controls,
+ * bidi or line-separator controls, or invalid UTF-8. graph_escape() and
+ * describe promise that. */
 static bool
 is_safe_line(const char *s)
 {
@@ -61,7 +75,7 @@ is_safe_line(const char *s)
 	if (!fuzz_utf8_valid(p, n))
 		return false;
 	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
+		if (p[i] < 0x20 || p[i] == 0x7f || is_bidi(p + i, n - i))
 			return false;
 		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] < 0xa0)
 			return false;
@@ -347,6 +361,199 @@ visit(const struct json *j, int i, struct sbuf *b)
 	return m;
 }
 
+/* A second reading of json.h's grammar: RFC 8259, an object at the top,
+ * strings of strict UTF-8 without "\\u0000" or lone surrogates, values
+ * at most JSON_MAX_DEPTH deep (the top object is at depth 0). */
+struct jp {
+	const unsigned char *s;
+	size_t n, i;
+};
+
+static void
+jp_ws(struct jp *p)
+{
+	while (p->i < p->n && strchr(" \t\n\r", p->s[p->i]) != NULL && p->s[p->i] != '\0')
+		p->i++;
+}
+
+static bool
+jp_eat(struct jp *p, char c)
+{
+	if (p->i < p->n && p->s[p->i] == (unsigned char)c) {
+		p->i++;
+		return true;
+	}
+	return false;
+}
+
+static bool
+jp_hex4(struct jp *p, unsigned *v)
+{
+	int k, d;
+
+	*v = 0;
+	for (k = 0; k < 4; k++) {
+		if (p->i >= p->n || (d = hexval((char)p->s[p->i])) < 0)
+			return false;
+		*v = *v << 4 | (unsigned)d;
+		p->i++;
+	}
+	return true;
+}
+
+static bool
+jp_escape(struct jp *p)
+{
+	unsigned hi, lo;
+
+	if (p->i >= p->n)
+		return false;
+	if (strchr("\"\\/bfnrt", p->s[p->i]) != NULL && p->s[p->i] != '\0') {
+		p->i++;
+		return true;
+	}
+	if (!jp_eat(p, 'u') || !jp_hex4(p, &hi) || hi == 0 || (hi >= 0xdc00 && hi <= 0xdfff))
+		return false;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return true;
+	return jp_eat(p, '\\') && jp_eat(p, 'u') && jp_hex4(p, &lo) && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+static bool
+jp_string(struct jp *p)
+{
+	size_t k;
+
+	if (!jp_eat(p, '"'))
+		return false;
+	while (p->i < p->n) {
+		unsigned char c = p->s[p->i];
+
+		if (c == '"') {
+			p->i++;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			p->i++;
+			if (!jp_escape(p))
+				return false;
+			continue;
+		}
+		for (k = 1; k <= 4 && p->i + k <= p->n; k++)
+			if (fuzz_utf8_valid(p->s + p->i, k))
+				break;
+		if (k > 4 || p->i + k > p->n)
+			return false;
+		p->i += k;
+	}
+	return false;
+}
+
+static bool
+jp_digits(struct jp *p)
+{
+	size_t start = p->i;
+
+	while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+		p->i++;
+	return p->i > start;
+}
+
+static bool
+jp_number(struct jp *p)
+{
+	jp_eat(p, '-');
+	if (!jp_eat(p, '0')) {
+		if (p->i >= p->n || p->s[p->i] < '1' || p->s[p->i] > '9')
+			return false;
+		jp_digits(p);
+	}
+	if (jp_eat(p, '.') && !jp_digits(p))
+		return false;
+	if (jp_eat(p, 'e') || jp_eat(p, 'E')) {
+		if (!jp_eat(p, '+'))
+			jp_eat(p, '-');
+		if (!jp_digits(p))
+			return false;
+	}
+	return true;
+}
+
+static bool
+jp_word(struct jp *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (p->n - p->i < n || memcmp(p->s + p->i, w, n) != 0)
+		return false;
+	p->i += n;
+	return true;
+}
+
+static bool jp_value(struct jp *p, int depth);
+
+static bool
+jp_members(struct jp *p, int depth, char close, bool keys)
+{
+	jp_ws(p);
+	if (jp_eat(p, close))
+		return true;
+	do {
+		jp_ws(p);
+		if (keys) {
+			if (!jp_string(p))
+				return false;
+			jp_ws(p);
+			if (!jp_eat(p, ':'))
+				return false;
+			jp_ws(p);
+		}
+		if (!jp_value(p, depth + 1))
+			return false;
+		jp_ws(p);
+	} while (jp_eat(p, ','));
+	return jp_eat(p, close);
+}
+
+static bool
+jp_value(struct jp *p, int depth)
+{
+	if (depth > JSON_MAX_DEPTH || p->i >= p->n)
+		return false;
+	switch (p->s[p->i]) {
+	case '{':
+		p->i++;
+		return jp_members(p, depth, '}', true);
+	case '[':
+		p->i++;
+		return jp_members(p, depth, ']', false);
+	case '"':
+		return jp_string(p);
+	case 't':
+		return jp_word(p, "true");
+	case 'f':
+		return jp_word(p, "false");
+	case 'n':
+		return jp_word(p, "null");
+	default:
+		return jp_number(p);
+	}
+}
+
+static bool
+json_oracle(const char *body, size_t len)
+{
+	struct jp p = { (const unsigned char *)body, len, 0 };
+
+	jp_ws(&p);
+	if (p.i >= p.n || p.s[p.i] != '{' || !jp_value(&p, 0))
+		return false;
+	jp_ws(&p);
+	return p.i == p.n;
+}
+
 static void
 walk_json(const struct json *j)
 {
@@ -381,19 +588,52 @@ call_url(const char *body, size_t len, int base)
 	free(url);
 }
 
+/* Undoes graph_escape(): "\\\\" and "\\xNN" are the only escapes; the
+ * length of the original, or -1 when out is not an escape's output. */
+static long
+unescape(const char *out, unsigned char *orig)
+{
+	size_t i, n = 0;
+
+	for (i = 0; out[i] != '\0'; i++) {
+		if (out[i] != '\\') {
+			orig[n++] = (unsigned char)out[i];
+		} else if (out[i + 1] == '\\') {
+			orig[n++] = '\\';
+			i++;
+		} else if (out[i + 1] == 'x' && hexval(out[i + 2]) >= 0 && hexval(out[i + 3]) >= 0) {
+			orig[n++] = (unsigned char)(hexval(out[i + 2]) << 4 | hexval(out[i + 3]));
+			i += 3;
+		} else {
+			return -1;
+		}
+	}
+	return (long)n;
+}
+
+/* Safe to show, reversible, cut only between characters: what comes
+ * back is the input or a prefix of it; with room enough, all of it. */
 static void
 call_escape(const char *body, size_t len)
 {
-	static const size_t sizes[] = { 1, 2, 5, 17, 256, 4096 };
+	const size_t sizes[] = { 1, 2, 5, 17, 256, 4 * len + 1 };
+	unsigned char *orig = malloc(4 * len + 1);
 	char *out;
 	size_t k;
+	long n;
 
+	FUZZ_CHECK(orig != NULL);
 	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 		FUZZ_CHECK((out = malloc(sizes[k])) != NULL);
 		graph_escape(out, sizes[k], body, len);
 		FUZZ_CHECK(strlen(out) < sizes[k] && is_safe_line(out));
+		n = unescape(out, orig);
+		FUZZ_CHECK(n >= 0 && (size_t)n <= len && memcmp(orig, body, (size_t)n) == 0);
+		if (k == sizeof(sizes) / sizeof(sizes[0]) - 1)
+			FUZZ_CHECK((size_t)n == len);
 		free(out);
 	}
+	free(orig);
 }
 
 int
@@ -419,7 +659,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (mode == 7) {
 		call_escape(body, size);
 	} else if (mode == 6) {
-		if (json_parse(&j, body, size) == FBV_OK) {
+		r = json_parse(&j, body, size);
+		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL);
+		FUZZ_CHECK((r == FBV_OK) == json_oracle(body, size));
+		if (r == FBV_OK) {
 			walk_json(&j);
 			json_free(&j);
 		}
@@ -427,6 +670,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&ge, 0, sizeof(ge));
 		ge.call = calls[mode];
 		ge.http_status = statuses[status];
+		/* The X-App-Usage header comes from the network too. */
+		memcpy(ge.app_usage, body, size < sizeof(ge.app_usage) ? size : sizeof(ge.app_usage) - 1);
 		r = parse_response(statuses[status], body, size, &j, &ge);
 		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_GRAPH ||
 		    r == FBV_ERR_TEMPFAIL);
