@@ -9,9 +9,15 @@
  * used. An input that does not start with the magic is a decrypted
  * payload instead: it is sealed into a vault under forge_data_key, so
  * the entries decoder sees fuzzed bytes through the real unlock path,
- * which AEAD otherwise keeps the fuzzer out of. */
+ * which AEAD otherwise keeps the fuzzer out of.
+ *
+ * Every vault that opens is edited, saved with vault_save() into a
+ * private temporary directory, loaded and opened again: the same slots
+ * and entries must come back. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -24,18 +30,36 @@ static unsigned char seed_inputs[FBV_PASS_SLOT_AD];
 static unsigned char seed_kek[FBV_KEY_BYTES];
 static bool seed_kek_ready;
 static const unsigned char wrong_kek[FBV_KEY_BYTES] = "not the key of any slot, ever!!";
+static char save_dir[64], save_path[96];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void
+remove_save_dir(void)
+{
+	unlink(save_path);
+	rmdir(save_dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *tmp = getenv("TMPDIR");
 	uint64_t ops, mem;
 
 	(void)argc;
 	(void)argv;
 	fuzz_init();
+	/* In memory if possible: vault_save() fsyncs. */
+	snprintf(save_dir, sizeof(save_dir), "/dev/shm/fbvault-fuzz-save.XXXXXX");
+	if (mkdtemp(save_dir) == NULL) {
+		snprintf(save_dir, sizeof(save_dir), "%s/fbvault-fuzz-save.XXXXXX",
+		    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+		FUZZ_CHECK(mkdtemp(save_dir) != NULL);
+	}
+	snprintf(save_path, sizeof(save_path), "%s/vault", save_dir);
+	atexit(remove_save_dir);
 	kdf_level_params(KDF_INTERACTIVE, &ops, &mem);
 	forge_pass_inputs(seed_inputs, forge_salt, ops, mem);
 	return 0;
@@ -193,7 +217,42 @@ check_edits(struct entries *es)
 	FUZZ_CHECK(entries_put(es, "../x", value, 1, true, 0, &e) == FBV_ERR_BAD_NAME);
 }
 
-/* A failed unlock leaves nothing behind; a good one a consistent list. */
+static void
+encode(const struct entries *es, struct sbuf *out)
+{
+	sbuf_init(out, FBV_PAYLOAD_MAX);
+	FUZZ_CHECK(entries_encode(es, out) == FBV_OK);
+}
+
+/* What vault_save() writes, vault_load() reads back the same. */
+static void
+check_save(struct vault *v)
+{
+	struct sbuf before, after;
+	struct vault *w;
+	size_t i;
+
+	free(v->path);
+	FUZZ_CHECK((v->path = strdup(save_path)) != NULL);
+	v->dirty = true;
+	FUZZ_CHECK(vault_save(v, false) == FBV_OK);
+	FUZZ_CHECK(vault_load(save_path, &w) == FBV_OK);
+	FUZZ_CHECK(memcmp(w->id, v->id, FBV_ID_BYTES) == 0 && w->nslots == v->nslots);
+	for (i = 0; i < v->nslots; i++)
+		FUZZ_CHECK(w->slots[i].type == v->slots[i].type && w->slots[i].len == v->slots[i].len &&
+		    memcmp(w->slots[i].body, v->slots[i].body, v->slots[i].len) == 0);
+	FUZZ_CHECK(vault_unlock_key(w, v->key) == FBV_OK);
+	encode(&v->entries, &before);
+	encode(&w->entries, &after);
+	FUZZ_CHECK(before.len == after.len && memcmp(before.data, after.data, before.len) == 0);
+	sbuf_free(&before);
+	sbuf_free(&after);
+	vault_free(w);
+	FUZZ_CHECK(unlink(save_path) == 0);
+}
+
+/* A failed unlock leaves nothing behind; a good one a consistent list
+ * that survives edits and a save. */
 static void
 check_unlock(struct vault *v, int r)
 {
@@ -204,6 +263,7 @@ check_unlock(struct vault *v, int r)
 	FUZZ_CHECK(v->key != NULL && v->plain.len == v->cipher_len - FBV_TAG_BYTES);
 	check_entries(&v->entries, v->plain.data, v->plain.len);
 	check_edits(&v->entries);
+	check_save(v);
 }
 
 static struct vault *
