@@ -112,10 +112,23 @@ vault_open_read(struct ctx *c, struct vault **out)
 	return 0;
 }
 
+/* Whether b, read under the lock, is byte for byte the file a was read
+ * from (a unchanged since): then a's decrypted entries are b's. */
+static bool
+same_file(const struct vault *a, const struct vault *b)
+{
+	return !a->dirty && a->hdr_len == b->hdr_len && a->cipher_len == b->cipher_len &&
+	    memcmp(a->hdr, b->hdr, a->hdr_len) == 0 &&
+	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0 &&
+	    memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0 &&
+	    memcmp(a->cipher, b->cipher, a->cipher_len) == 0;
+}
+
 /* The key is found before the writers' lock is taken, so a slow KDF (or a
  * prompt) does not hold up other writers; under the lock the vault is read
- * again and opened with that key, and vault_commit() writes it. On failure
- * *v is freed. */
+ * again and opened with that key (unless no one wrote it in between: then
+ * *v, as vault_open_read() left it, is kept, and a big vault is not
+ * decrypted twice), and vault_commit() writes it. On failure *v is freed. */
 int
 vault_lock_reload(struct ctx *c, struct vault **v, int *lock_fd)
 {
@@ -130,7 +143,12 @@ vault_lock_reload(struct ctx *c, struct vault **v, int *lock_fd)
 			    c->vault_path);
 		return fail_err(r, c->vault_path);
 	}
-	if ((r = vault_load(c->vault_path, &fresh)) == FBV_OK)
+	if ((r = vault_load(c->vault_path, &fresh)) == FBV_OK && same_file(first, fresh)) {
+		vault_free(fresh);
+		*v = first;
+		return 0;
+	}
+	if (r == FBV_OK)
 		r = vault_unlock_key(fresh, first->key);
 	vault_free(first);
 	if (r != FBV_OK) {

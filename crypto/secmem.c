@@ -38,7 +38,12 @@ sbuf_reserve(struct sbuf *b, size_t extra)
 	need = b->len + extra;
 	if (need <= b->cap)
 		return FBV_OK;
+	/* An empty buffer gets what it asks for: a caller that knows the size
+	 * (a payload to decrypt, a file to write) then touches no spare pages,
+	 * and there is no copy. Past that, doubling. */
 	cap = b->cap < 256 ? 256 : b->cap;
+	if (b->cap == 0 && need > cap)
+		cap = need;
 	while (cap < need)
 		cap = cap > b->max / 2 ? b->max : cap * 2;
 	if ((p = secret_alloc(cap)) == NULL)

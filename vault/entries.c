@@ -249,10 +249,15 @@ fail:
 int
 entries_encode(const struct entries *es, struct sbuf *out)
 {
-	size_t i;
+	size_t i, total = 4;
 	int r;
 
-	if ((r = sbuf_put_u32(out, (uint32_t)es->n)) != FBV_OK)
+	/* The exact size first: one secret buffer, no doubling and copying. */
+	for (i = 0; i < es->n; i++)
+		total += 2 + strlen(es->v[i].name) + 4 + es->v[i].value_len + 8 + 8 + 2 +
+		    es->v[i].meta_len;
+	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
+	    (r = sbuf_put_u32(out, (uint32_t)es->n)) != FBV_OK)
 		return r;
 	for (i = 0; i < es->n; i++) {
 		const struct entry *e = &es->v[i];

@@ -176,6 +176,13 @@ fsync_dir(const char *path)
 int
 store_write(const char *path, const unsigned char *buf, size_t len, int exclusive)
 {
+	return store_write_parts(path, buf, len, NULL, 0, exclusive);
+}
+
+int
+store_write_parts(const char *path, const unsigned char *head, size_t head_len,
+    const unsigned char *tail, size_t tail_len, int exclusive)
+{
 	char *tmp = path_join(path, ".tmp");
 	int fd = -1, r, saved;
 
@@ -191,7 +198,8 @@ store_write(const char *path, const unsigned char *buf, size_t len, int exclusiv
 		r = FBV_ERR_SYSTEM;
 		goto out;
 	}
-	if ((r = write_all(fd, buf, len)) != FBV_OK)
+	if ((r = write_all(fd, head, head_len)) != FBV_OK ||
+	    (r = write_all(fd, tail, tail_len)) != FBV_OK)
 		goto out;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		fd = -1;

@@ -22,6 +22,9 @@ int store_make_dirs(const char *path);
  * path, and the directory fsynced. On failure path is as it was and the
  * temporary file is gone. Call with the writers' lock held. */
 int store_write(const char *path, const unsigned char *buf, size_t len, int exclusive);
+/* The same with the file's bytes given in two parts, head then tail. */
+int store_write_parts(const char *path, const unsigned char *head, size_t head_len,
+    const unsigned char *tail, size_t tail_len, int exclusive);
 
 /* Exclusive writers' lock on PATH.lock; waits at most timeout_ms. */
 int store_lock(const char *path, int timeout_ms, int *fd);

@@ -157,8 +157,11 @@ parse_prefix(struct vault *v, struct reader *r)
 	return FBV_OK;
 }
 
+/* The ciphertext is copied, or, when the caller hands over the buffer it
+ * parsed (own), moved to its start and kept: a big vault's payload is then
+ * not copied into fresh pages. */
 static int
-parse_payload(struct vault *v, struct reader *r)
+parse_payload(struct vault *v, struct reader *r, unsigned char *own)
 {
 	const unsigned char *p;
 	uint64_t clen;
@@ -173,15 +176,22 @@ parse_payload(struct vault *v, struct reader *r)
 	    clen > FBV_PAYLOAD_MAX + FBV_TAG_BYTES || clen != reader_left(r))
 		return FBV_ERR_CORRUPT;
 	p = reader_take(r, clen);
-	if ((v->cipher = malloc(clen)) == NULL)
-		return FBV_ERR_NOMEM;
-	memcpy(v->cipher, p, clen);
+	if (own != NULL) {
+		memmove(own, p, clen);
+		v->cipher = own;
+	} else {
+		if ((v->cipher = malloc(clen)) == NULL)
+			return FBV_ERR_NOMEM;
+		memcpy(v->cipher, p, clen);
+	}
 	v->cipher_len = clen;
 	return FBV_OK;
 }
 
-int
-vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out)
+/* On success the vault owns own (if not NULL), which must be buf. */
+static int
+parse_buf(const char *path, const unsigned char *buf, size_t len, unsigned char *own,
+    struct vault **out)
 {
 	struct reader r = { buf, len, 0 };
 	struct vault *v;
@@ -197,13 +207,19 @@ vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault
 		goto fail;
 	}
 	memcpy(v->hdr, buf, v->hdr_len);
-	if ((ret = parse_payload(v, &r)) != FBV_OK)
+	if ((ret = parse_payload(v, &r, own)) != FBV_OK)
 		goto fail;
 	*out = v;
 	return FBV_OK;
 fail:
 	vault_free(v);
 	return ret;
+}
+
+int
+vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out)
+{
+	return parse_buf(path, buf, len, NULL, out);
 }
 
 int
@@ -215,8 +231,8 @@ vault_load(const char *path, struct vault **out)
 
 	if ((r = store_read(path, &buf, &len)) != FBV_OK)
 		return r;
-	r = vault_parse(path, buf, len, out);
-	free(buf);
+	if ((r = parse_buf(path, buf, len, buf, out)) != FBV_OK)
+		free(buf);
 	return r;
 }
 
@@ -474,10 +490,13 @@ static int
 serialize(struct vault *v, struct sbuf *out)
 {
 	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
-	size_t i;
+	size_t i, total = FBV_PREFIX_BYTES + 1 + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4;
 	int r;
 
-	if ((r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
+	for (i = 0; i < v->nslots; i++)
+		total += 3 + v->slots[i].len;
+	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
+	    (r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
 	    (r = sbuf_put_u16(out, FBV_VERSION)) != FBV_OK ||
 	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
 	    (r = sbuf_put(out, v->id, FBV_ID_BYTES)) != FBV_OK ||
@@ -496,7 +515,7 @@ serialize(struct vault *v, struct sbuf *out)
 	    (r = sbuf_put(out, v->nonce, FBV_NONCE_BYTES)) != FBV_OK ||
 	    (r = sbuf_put_u32(out, (uint32_t)v->cipher_len)) != FBV_OK)
 		return r;
-	return sbuf_put(out, v->cipher, v->cipher_len);
+	return out->len + v->cipher_len > FBV_FILE_MAX ? FBV_ERR_TOO_LARGE : FBV_OK;
 }
 
 int
@@ -509,9 +528,11 @@ vault_save(struct vault *v, bool exclusive)
 		return FBV_ERR_INVALID;
 	if (v->dirty && (r = seal_payload(v)) != FBV_OK)
 		return r;
+	/* The header, then the ciphertext where it is: not copied after it. */
 	sbuf_init(&file, FBV_FILE_MAX);
 	if ((r = serialize(v, &file)) == FBV_OK)
-		r = store_write(v->path, file.data, file.len, exclusive);
+		r = store_write_parts(v->path, file.data, file.len, v->cipher, v->cipher_len,
+		    exclusive);
 	sbuf_free(&file);
 	return r;
 }
