@@ -84,8 +84,10 @@ read_tty_line(const char *prompt, struct sbuf *out)
 	quiet = saved;
 	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
-	(void)write_all_fd(fd, prompt, strlen(prompt));
+	/* Echo off before the prompt shows, so nothing typed after it is
+	 * echoed or flushed away. */
 	tcsetattr(fd, TCSAFLUSH, &quiet);
+	(void)write_all_fd(fd, prompt, strlen(prompt));
 	r = read_line_fd(fd, out);
 	tcsetattr(fd, TCSAFLUSH, &saved);
 	(void)write_all_fd(fd, "\n", 1);

@@ -54,7 +54,17 @@ cmdline = open("/proc/%d/cmdline" % pid, "rb").read()
 check(secret.encode() not in cmdline, "secret not in /proc/PID/cmdline")
 os.write(fd, secret.encode() + b"\r")
 shown += read_until(fd, b"\x00never\x00", 20)
-_, status = os.waitpid(pid, 0)
+status = None
+for _ in range(300):
+    done, st = os.waitpid(pid, os.WNOHANG)
+    if done:
+        status = st
+        break
+    time.sleep(0.1)
+if status is None:
+    os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    check(False, "fbvault exited within 30 s of the Enter key")
 check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "exit status 0 (%r)" % status)
 check(secret.encode() not in shown, "the typed secret was not echoed")
 check(expect.encode() in shown, "output holds %r" % expect)
