@@ -39,10 +39,10 @@ for i in $(seq 1 "$KILLS"); do
 	if ! fbv list > "$T/list" 2> "$T/err"; then
 		not_ok "kill $i (op $op): the vault does not open: $(cat "$T/err")"; bad=$((bad + 1)); continue
 	fi
-	for e in $confirmed; do
-		if [ "$op" = 2 ] && [ "$e" = "$name" ]; then continue; fi
-		grep -q "^$e	" "$T/list" || { not_ok "kill $i (op $op) lost $e"; bad=$((bad + 1)); }
-	done
+	# Every confirmed entry (but the one rm may have removed) is listed.
+	cut -f1 "$T/list" > "$T/names"
+	lost=$(printf '%s\n' $confirmed | grep -vxF -e "${name:-/}" | grep -vxF -f "$T/names" | grep -c . || true)
+	[ "$lost" -eq 0 ] || { not_ok "kill $i (op $op) lost $lost entries"; bad=$((bad + 1)); }
 	case $op in
 	0|1)    grep -q "^$name	" "$T/list" && confirmed="$confirmed $name" ;;
 	2)      grep -q "^$name	" "$T/list" || confirmed=$(printf '%s\n' $confirmed | grep -vx "$name" | tr '\n' ' ') ;;
