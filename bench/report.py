@@ -166,11 +166,13 @@ def report(res):
       % (" --quick (a fast pass: few runs)" if quick else "", m.get("date", "?")))
     w("")
     w("To reproduce (Debian 12; installs hyperfine, pass, gnupg, age, libsecret-tools, "
-      "gnome-keyring, dbus and time with apt-get if missing; about 5 minutes):")
+      "gnome-keyring, dbus and time with apt-get if missing; about 7 minutes, of which "
+      "the sensitive KDF level takes one):")
     w("")
     w("```sh")
     w("bench/run            # builds build-bench/ and rewrites docs/PERFORMANCE.md")
     w("bench/run --quick    # a fast pass, to build-bench/PERFORMANCE.quick.md")
+    w("bench/run --results DIR   # also keep the raw results; python3 bench/report.py DIR renders them")
     w("```")
     w("")
     w("## Machine")
@@ -248,7 +250,8 @@ def report(res):
         a, b, c = (med(sz[k]) for k in ks)
         base = med(sz["get-10"]) if "get-10" in sz else a
         w("| `%s` ms | %s | %s | %s | %s | %s | %s |" % (
-            op, ms(a), ms(b), ms(c), ratio(b / a), ratio(c / a), ratio(c / base)))
+            op, ms(a), ms(b), ms(c), ratio(b / a), ratio(c / a),
+            "" if op == "put" else ratio(c / base)))
     for op in ("get", "list"):
         ks = ["%s-%d" % (op, n) for n in (10, 1000, 10000)]
         if all(k in mem for k in ks):
