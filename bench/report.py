@@ -162,11 +162,13 @@ def report(res):
     w("Written by `bench/run`%s on %s. Every time below is a median over all runs of "
       "several rounds of hyperfine that take the commands in turn, so that drift on a "
       "shared machine hits them alike; ratios against the floor and the peers mean more "
-      "than the absolute times. Nothing in the test suite asserts a time."
+      "than the absolute times, and absolute times from sections run minutes apart "
+      "(section 1 and section 2, say) may differ: compare within a table. Nothing in "
+      "the test suite asserts a time."
       % (" --quick (a fast pass: few runs)" if quick else "", m.get("date", "?")))
     w("")
     w("To reproduce (Debian 12; installs hyperfine, pass, gnupg, age, libsecret-tools, "
-      "gnome-keyring, dbus and time with apt-get if missing; about 7 minutes, of which "
+      "gnome-keyring, dbus and time with apt-get if missing; 4 to 7 minutes, of which "
       "the sensitive KDF level takes one):")
     w("")
     w("```sh")
@@ -238,8 +240,8 @@ def report(res):
       % (ms(shx) if shx is not None else "?"))
     w("")
     w("`payload` is `bench/payload`: read the file, check the header MAC and decrypt the "
-      "whole payload into secret memory, as every command must, and nothing else; the "
-      "last two columns divide by `get` at 10 entries, the baseline of the targets.")
+      "whole payload into secret memory, as every command must, and nothing else. The "
+      "last column divides by `get` at 10 entries, the baseline of the get target.")
     w("")
     w("| | 10 entries | 1,000 | 10,000 | 1,000 / 10 | 10,000 / 10 | 10,000 / get at 10 |")
     w("|---|---:|---:|---:|---:|---:|---:|")
