@@ -581,7 +581,7 @@ put_dotenv(struct obuf *out, const struct var *v)
 	for (p = v->kv + v->name_len + 1; p < v->kv + v->len; p++) {
 		if (*p == '\n')
 			oputs(out, "\\n");
-		else if (*p == '\\' || *p == '"' || *p == '$') {
+		else if (*p == '\\' || *p == '"' || *p == '$' || *p == '`') {
 			oputs(out, "\\");
 			oput(out, p, 1);
 		} else {

@@ -220,7 +220,7 @@ expect 0 "env --format dotenv" -- fbv env -e V=tricky -e A=app-id --format doten
 check "dotenv form round-trips" -- python3 - "$T/out" "$T/tricky" "$APP_ID" <<'EOF'
 import re, sys
 text = open(sys.argv[1], 'rb').read()
-pat = re.compile(rb'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\\n$]|\\[\\"n$])*)"\n')
+pat = re.compile(rb'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\\n$`]|\\[\\"n$`])*)"\n')
 pos, got = 0, {}
 while pos < len(text):
     m = pat.match(text, pos)
@@ -229,6 +229,7 @@ while pos < len(text):
     pos = m.end()
 assert got == {b'V': open(sys.argv[2], 'rb').read(), b'A': sys.argv[3].encode()}, got
 EOF
+check "dotenv form sourced by sh runs no command substitution" -- sh -c 'set -a; . "$1"; case "$V" in *uid=*) exit 1 ;; *"\`id\`"*) exit 0 ;; *) exit 1 ;; esac' sh "$T/out"
 expect 0 "env --format json" -- fbv env --page 1234 -e V=tricky --format json
 check "json form round-trips" -- python3 - "$T/out" "$T/tricky" "$TOKEN" "$PROOF" <<'EOF'
 import json, sys

@@ -419,10 +419,11 @@ int
 vault_remove_slot(struct vault *v, uint8_t type)
 {
 	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
-	size_t i = (size_t)(s - v->slots);
+	size_t i;
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
+	i = (size_t)(s - v->slots);
 	free(s->body);
 	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
 	v->nslots--;
