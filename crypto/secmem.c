@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "errors.h"
+#include "le.h"
 #include "secmem.h"
 
 void *
@@ -75,34 +76,32 @@ sbuf_put_u8(struct sbuf *b, uint8_t v)
 	return sbuf_put(b, &v, 1);
 }
 
+/* Appends v as n little-endian bytes. */
+static int
+sbuf_put_le(struct sbuf *b, uint64_t v, size_t n)
+{
+	unsigned char le[8];
+
+	le_put(le, v, n);
+	return sbuf_put(b, le, n);
+}
+
 int
 sbuf_put_u16(struct sbuf *b, uint16_t v)
 {
-	unsigned char le[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
-
-	return sbuf_put(b, le, sizeof(le));
+	return sbuf_put_le(b, v, 2);
 }
 
 int
 sbuf_put_u32(struct sbuf *b, uint32_t v)
 {
-	unsigned char le[4];
-	size_t i;
-
-	for (i = 0; i < sizeof(le); i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	return sbuf_put(b, le, sizeof(le));
+	return sbuf_put_le(b, v, 4);
 }
 
 int
 sbuf_put_u64(struct sbuf *b, uint64_t v)
 {
-	unsigned char le[8];
-	size_t i;
-
-	for (i = 0; i < sizeof(le); i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	return sbuf_put(b, le, sizeof(le));
+	return sbuf_put_le(b, v, 8);
 }
 
 void

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/le.h"
 #include "forge.h"
 
 const unsigned char forge_salt[FBV_SALT_BYTES] = "fuzz seed salt!";
@@ -10,23 +11,14 @@ const unsigned char forge_data_key[FBV_KEY_BYTES] = "fuzz data key, public on pu
 const unsigned char forge_keyring_kek[FBV_KEY_BYTES] = "fuzz keyring kek, public as well";
 const unsigned char forge_id[FBV_ID_BYTES] = "fuzz vault id 01";
 
-static void
-le64_put(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
 void
 forge_pass_inputs(unsigned char pre[FBV_PASS_SLOT_AD], const unsigned char salt[FBV_SALT_BYTES],
     uint64_t ops, uint64_t mem)
 {
-	pre[0] = FBV_KDF_ARGON2ID13;
-	memcpy(pre + 1, salt, FBV_SALT_BYTES);
-	le64_put(pre + 1 + FBV_SALT_BYTES, ops);
-	le64_put(pre + 1 + FBV_SALT_BYTES + 8, mem);
+	pre[FBV_PASS_KDF_OFF] = FBV_KDF_ARGON2ID13;
+	memcpy(pre + FBV_PASS_SALT_OFF, salt, FBV_SALT_BYTES);
+	le_put64(pre + FBV_PASS_OPS_OFF, ops);
+	le_put64(pre + FBV_PASS_MEM_OFF, mem);
 }
 
 /* format.h: the wrap's associated data is the slot type, the body
@@ -58,7 +50,7 @@ forge_pass_slot(unsigned char body[FBV_PASS_SLOT_BYTES], const unsigned char id[
 		ops = ops << 8 | pre[1 + FBV_SALT_BYTES + i];
 		mem = mem << 8 | pre[1 + FBV_SALT_BYTES + 8 + i];
 	}
-	if ((r = kdf_derive(kek, pass, strlen(pass), pre + 1, ops, mem)) != FBV_OK)
+	if ((r = kdf_derive(kek, pass, strlen(pass), pre + FBV_PASS_SALT_OFF, ops, mem)) != FBV_OK)
 		return r;
 	memcpy(body, pre, FBV_PASS_SLOT_AD);
 	wrap(body, FBV_SLOT_PASSPHRASE, FBV_PASS_SLOT_AD, id, kek, key);

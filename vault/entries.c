@@ -322,17 +322,14 @@ meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *l
 int
 meta_get_int(const struct entry *e, enum meta_tag tag, int64_t *v)
 {
-	size_t len, i;
+	size_t len;
 	const unsigned char *p = meta_find(e, tag, &len, NULL);
-	uint64_t u = 0;
 
 	if (p == NULL)
 		return FBV_ERR_NO_ENTRY;
 	if (len != 8)
 		return FBV_ERR_CORRUPT;
-	for (i = 0; i < 8; i++)
-		u |= (uint64_t)p[i] << (8 * i);
-	*v = (int64_t)u;
+	*v = (int64_t)le_get64(p);
 	return FBV_OK;
 }
 
@@ -358,8 +355,7 @@ meta_set(struct entry *e, enum meta_tag tag, const void *v, size_t len)
 	if ((m = realloc(e->meta, e->meta_len + 3 + len)) == NULL)
 		return FBV_ERR_NOMEM;
 	m[e->meta_len] = (unsigned char)tag;
-	m[e->meta_len + 1] = (unsigned char)len;
-	m[e->meta_len + 2] = (unsigned char)(len >> 8);
+	le_put16(m + e->meta_len + 1, (uint16_t)len);
 	if (len > 0)
 		memcpy(m + e->meta_len + 3, v, len);
 	e->meta = m;
@@ -377,9 +373,7 @@ int
 meta_set_int(struct entry *e, enum meta_tag tag, int64_t v)
 {
 	unsigned char le[8];
-	size_t i;
 
-	for (i = 0; i < 8; i++)
-		le[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	le_put64(le, (uint64_t)v);
 	return meta_set(e, tag, le, sizeof(le));
 }

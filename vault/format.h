@@ -73,6 +73,10 @@
 #define FBV_KDF_ARGON2ID13 1
 #define FBV_WRAPPED_BYTES 48
 #define FBV_PASS_SLOT_BYTES 105
+#define FBV_PASS_KDF_OFF 0           /* passphrase slot body offsets */
+#define FBV_PASS_SALT_OFF 1
+#define FBV_PASS_OPS_OFF 17
+#define FBV_PASS_MEM_OFF 25
 #define FBV_PASS_SLOT_AD 33          /* body bytes before the nonce */
 #define FBV_KEYRING_SLOT_BYTES 72
 

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/le.h"
 #include "unlock.h"
 
 /* Key payload: the data key, then the expiry as 8 little-endian bytes so
@@ -37,14 +38,12 @@ unlock_store(const char *vault_id_hex, const unsigned char key[FBV_KEY_BYTES],
 	uint64_t until = (uint64_t)(now + seconds);
 	char desc[64];
 	long id;
-	int i;
 
 	if (seconds == 0 || seconds > FBV_UNLOCK_MAX_SECONDS)
 		return FBV_ERR_INVALID;
 	describe(desc, sizeof(desc), vault_id_hex);
 	memcpy(payload, key, FBV_KEY_BYTES);
-	for (i = 0; i < 8; i++)
-		payload[FBV_KEY_BYTES + i] = (unsigned char)(until >> (8 * i));
+	le_put64(payload + FBV_KEY_BYTES, until);
 	id = syscall(SYS_add_key, "user", desc, payload, sizeof(payload), KEY_SPEC_USER_KEYRING);
 	sodium_memzero(payload, sizeof(payload));
 	if (id < 0)
@@ -64,10 +63,9 @@ int
 unlock_fetch(const char *vault_id_hex, unsigned char key[FBV_KEY_BYTES], int64_t *until)
 {
 	unsigned char payload[PAYLOAD_BYTES + 1];
-	uint64_t t = 0;
+	uint64_t t;
 	char desc[64];
 	long id, n;
-	int i;
 
 	describe(desc, sizeof(desc), vault_id_hex);
 	if ((id = find_key(desc)) < 0)
@@ -78,8 +76,7 @@ unlock_fetch(const char *vault_id_hex, unsigned char key[FBV_KEY_BYTES], int64_t
 		return FBV_ERR_NOT_UNLOCKED;
 	}
 	memcpy(key, payload, FBV_KEY_BYTES);
-	for (i = 0; i < 8; i++)
-		t |= (uint64_t)payload[FBV_KEY_BYTES + i] << (8 * i);
+	t = le_get64(payload + FBV_KEY_BYTES);
 	sodium_memzero(payload, sizeof(payload));
 	if (until != NULL)
 		*until = (int64_t)t;

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/le.h"
 #include "store.h"
 #include "vault.h"
 #include "wire.h"
@@ -64,17 +65,6 @@ vault_has_slot(const struct vault *v, uint8_t type)
 	return slot_find(v, type) != NULL;
 }
 
-static uint64_t
-le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 int
 vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
 {
@@ -82,8 +72,8 @@ vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	*ops = le64(s->body + 17);
-	*mem = le64(s->body + 25);
+	*ops = le_get64(s->body + FBV_PASS_OPS_OFF);
+	*mem = le_get64(s->body + FBV_PASS_MEM_OFF);
 	return FBV_OK;
 }
 
@@ -93,9 +83,9 @@ slot_check(const struct slot *s)
 {
 	switch (s->type) {
 	case FBV_SLOT_PASSPHRASE:
-		if (s->len != FBV_PASS_SLOT_BYTES || s->body[0] != FBV_KDF_ARGON2ID13)
+		if (s->len != FBV_PASS_SLOT_BYTES || s->body[FBV_PASS_KDF_OFF] != FBV_KDF_ARGON2ID13)
 			return FBV_ERR_CORRUPT;
-		return kdf_check(le64(s->body + 17), le64(s->body + 25));
+		return kdf_check(le_get64(s->body + FBV_PASS_OPS_OFF), le_get64(s->body + FBV_PASS_MEM_OFF));
 	case FBV_SLOT_KEYRING:
 		return s->len == FBV_KEYRING_SLOT_BYTES ? FBV_OK : FBV_ERR_CORRUPT;
 	case 0:
@@ -313,7 +303,7 @@ vault_passphrase_kek(const struct vault *v, const char *pass, size_t len,
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	return kdf_derive(kek, pass, len, s->body + 1, le64(s->body + 17), le64(s->body + 25));
+	return kdf_derive(kek, pass, len, s->body + FBV_PASS_SALT_OFF, le_get64(s->body + FBV_PASS_OPS_OFF), le_get64(s->body + FBV_PASS_MEM_OFF));
 }
 
 int
@@ -391,18 +381,15 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 {
 	unsigned char pre[FBV_PASS_SLOT_AD];
 	unsigned char *kek;
-	size_t i;
 	int r;
 
-	pre[0] = FBV_KDF_ARGON2ID13;
-	random_bytes(pre + 1, FBV_SALT_BYTES);
-	for (i = 0; i < 8; i++) {
-		pre[17 + i] = (unsigned char)(ops >> (8 * i));
-		pre[25 + i] = (unsigned char)(mem >> (8 * i));
-	}
+	pre[FBV_PASS_KDF_OFF] = FBV_KDF_ARGON2ID13;
+	random_bytes(pre + FBV_PASS_SALT_OFF, FBV_SALT_BYTES);
+	le_put64(pre + FBV_PASS_OPS_OFF, ops);
+	le_put64(pre + FBV_PASS_MEM_OFF, mem);
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
-	r = kdf_derive(kek, pass, len, pre + 1, ops, mem);
+	r = kdf_derive(kek, pass, len, pre + FBV_PASS_SALT_OFF, ops, mem);
 	if (r == FBV_OK)
 		r = slot_store(v, FBV_SLOT_PASSPHRASE, pre, sizeof(pre), kek);
 	secret_free(kek);
@@ -471,9 +458,9 @@ seal_payload(struct vault *v)
 		goto out;
 	}
 	memcpy(prefix, FBV_MAGIC, FBV_MAGIC_BYTES);
-	prefix[8] = FBV_VERSION;
-	prefix[9] = prefix[10] = prefix[11] = 0;
-	memcpy(prefix + 12, v->id, FBV_ID_BYTES);
+	le_put16(prefix + FBV_MAGIC_BYTES, FBV_VERSION);
+	le_put16(prefix + FBV_MAGIC_BYTES + 2, 0);
+	memcpy(prefix + FBV_MAGIC_BYTES + 4, v->id, FBV_ID_BYTES);
 	subkey_derive(sub, SUBKEY_PAYLOAD, v->key);
 	random_bytes(v->nonce, FBV_NONCE_BYTES);
 	aead_seal(cipher, plain.data, plain.len, prefix, sizeof(prefix), v->nonce, sub);

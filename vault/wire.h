@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../crypto/le.h"
+
 struct reader {
 	const unsigned char *p;
 	size_t len;
@@ -33,13 +35,10 @@ static inline int
 reader_uint(struct reader *r, size_t n, uint64_t *v)
 {
 	const unsigned char *p = reader_take(r, n);
-	size_t i;
 
 	if (p == NULL)
 		return -1;
-	*v = 0;
-	for (i = 0; i < n; i++)
-		*v |= (uint64_t)p[i] << (8 * i);
+	*v = le_get(p, n);
 	return 0;
 }
 
