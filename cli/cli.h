@@ -9,20 +9,7 @@
 
 #include "../crypto/secmem.h"
 #include "../vault/vault.h"
-
-/* Exit codes (sysexits.h values), documented in README and `fbvault help`. */
-enum {
-	EXIT_USAGE = 64,        /* bad command line or bad input */
-	EXIT_CORRUPT = 65,      /* vault corrupted or tampered with */
-	EXIT_NOTFOUND = 66,     /* vault or entry not found */
-	EXIT_UNAVAILABLE = 69,  /* Graph API or Secret Service unreachable */
-	EXIT_INTERNAL = 70,     /* out of memory, a bug */
-	EXIT_EXISTS = 73,       /* entry or vault already exists */
-	EXIT_IO = 74,           /* I/O error */
-	EXIT_TEMPFAIL = 75,     /* rate limited or transient service error */
-	EXIT_PROTOCOL = 76,     /* unexpected response from a service */
-	EXIT_DENIED = 77,       /* wrong passphrase, unsafe permissions, refused */
-};
+#include "errors.h"
 
 struct ctx {
 	char *vault_path;
@@ -49,7 +36,6 @@ void restore_child_state(void);
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fail_err(int err, const char *what);
-int err_exit_code(int err);
 int usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void print_usage(const struct command *cmd, FILE *f);

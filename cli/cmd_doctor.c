@@ -16,17 +16,15 @@
 
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
-#include "../vault/module.h"
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "commands.h"
+#include "module.h"
 #include "config.h"
 
 #define EXIT_WARNINGS 1
 #define SOON (7 * 86400)
 #define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-#define HTTP_MODULE "fbvault-http"
-#define HTTP_SYMBOL "fbvault_http_ops"
 
 enum status { ST_OK, ST_WARN, ST_FAIL };
 static const char *const status_names[] = { "ok", "warn", "fail" };
@@ -244,7 +242,7 @@ check_keyring(struct report *rep, const struct vault *v, const char *id)
 		    "opens the vault");
 		return;
 	}
-	if (keyring_load(&ks) != FBV_OK) {
+	if (keyring_module(&ks) != FBV_OK) {
 		ck = add(rep, "keyring", ST_WARN, 0, "the vault has a keyring slot, but this "
 		    "fbvault cannot use the desktop keyring (module fbvault-keyring.so)");
 		fix(rep, ck, "install an fbvault built with libsecret, or use the passphrase");
@@ -427,15 +425,16 @@ check_ca_bundle(struct report *rep)
 static void
 check_http_module(struct report *rep)
 {
-	const char *why = NULL;
+	const char *why = NULL, *file = modules[MODULE_HTTP].file;
+	const void *ops;
 	struct check *ck;
 
-	if (module_symbol(HTTP_MODULE, HTTP_SYMBOL, &why) != NULL) {
-		add(rep, "http-module", ST_OK, 0, HTTP_MODULE ".so loads");
+	if (module_load(MODULE_HTTP, &ops, &why) == FBV_OK) {
+		add(rep, "http-module", ST_OK, 0, "%s.so loads", file);
 		return;
 	}
-	ck = add(rep, "http-module", ST_FAIL, EXIT_UNAVAILABLE, HTTP_MODULE ".so: %s: login "
-	    "and inspect cannot reach the Graph API", why);
+	ck = add(rep, "http-module", ST_FAIL, EXIT_UNAVAILABLE, "%s.so: %s: login "
+	    "and inspect cannot reach the Graph API", file, why);
 	fix(rep, ck, "reinstall fbvault (the module belongs in %s)", FBV_MODULEDIR);
 }
 

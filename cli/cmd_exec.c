@@ -13,6 +13,7 @@
 
 #include "../crypto/errors.h"
 #include "../crypto/seal.h"
+#include "../graph/graph.h"
 #include "cli.h"
 #include "commands.h"
 #include "template.h"

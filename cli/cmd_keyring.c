@@ -8,13 +8,14 @@
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "commands.h"
+#include "module.h"
 
 #define UNLOCK_DEFAULT_SECONDS (15 * 60)
 
 static int
 load_keyring(const struct keyring_ops **ks)
 {
-	if (keyring_load(ks) == FBV_OK)
+	if (keyring_module(ks) == FBV_OK)
 		return 0;
 	return fail(EXIT_UNAVAILABLE, "this fbvault was built without desktop keyring support "
 	    "(libsecret), or its module fbvault-keyring.so is missing");
@@ -119,7 +120,7 @@ unlock_state_read(const struct vault *v, bool probe_keyring, struct unlock_state
 	st->unlocked_until = 0;
 	if (key != NULL && unlock_fetch(id, key, &st->unlocked_until) != FBV_OK)
 		st->unlocked_until = 0;
-	if (probe_keyring && key != NULL && keyring_load(&ks) == FBV_OK) {
+	if (probe_keyring && key != NULL && keyring_module(&ks) == FBV_OK) {
 		r = ks->lookup(id, key);
 		st->service = r == FBV_ERR_KEYRING ? "unreachable" : "reachable";
 		if (r != FBV_ERR_KEYRING)

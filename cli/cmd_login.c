@@ -11,6 +11,7 @@
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "commands.h"
+#include "module.h"
 
 #define LOGIN_PAGES_MAX 100
 #define RENEW_WARN_SECONDS (7 * 86400)
@@ -67,7 +68,20 @@ graph_fail(int err, const struct graph_error *ge)
 	char line[512];
 
 	graph_error_describe(err, ge, line, sizeof(line));
-	return fail(graph_error_exit(err, ge), "%s", line);
+	return fail(err_exit_code(graph_error_class(err, ge)), "%s",
+	    line[0] != '\0' ? line : fbv_strerror(err));
+}
+
+/* A client of the HTTPS module, which graph_open() refuses when it is
+ * missing. */
+static int
+graph_connect(const struct graph_conf *conf, const char *app_id, const struct sbuf *secret,
+    struct graph **g)
+{
+	const struct http_ops *http = NULL;
+
+	(void)http_module(&http);
+	return graph_open(conf, http, app_id, secret->data, secret->len, g);
 }
 
 static const unsigned char *
@@ -189,7 +203,7 @@ inspect_all(struct graph *g, struct checked *cs, size_t n)
 	}
 	if (!cs[0].info.is_valid) {
 		graph_token_error(&cs[0].info, &ge);
-		return graph_fail(FBV_ERR_GRAPH, &ge);
+		return graph_fail(FBV_ERR_REFUSED, &ge);
 	}
 	if (bad == 1)
 		return fail(EXIT_DENIED, "%s; nothing was stored", first);
@@ -334,7 +348,7 @@ flow(struct ctx *c, struct vault *v, const struct login_opts *o, const char *app
 		goto out;
 	}
 	unsetenv("SSLKEYLOGFILE"); /* TLS session keys must not be written out */
-	if ((r = graph_open(&conf, app_id, secret->data, secret->len, &g)) != FBV_OK) {
+	if ((r = graph_connect(&conf, app_id, secret, &g)) != FBV_OK) {
 		r = graph_fail(r, NULL);
 		goto out;
 	}
@@ -618,7 +632,7 @@ cmd_inspect(struct ctx *c, int argc, char **argv)
 	vault_free(v);
 	v = NULL;
 	unsetenv("SSLKEYLOGFILE");
-	if ((r = graph_open(&conf, app_id, secret.data, secret.len, &g)) == FBV_OK)
+	if ((r = graph_connect(&conf, app_id, &secret, &g)) == FBV_OK)
 		r = graph_debug_token(g, &token, &info, &ge);
 	if (r != FBV_OK) {
 		r = graph_fail(r, &ge);
@@ -627,7 +641,7 @@ cmd_inspect(struct ctx *c, int argc, char **argv)
 	inspect_print(argv[optind], &info, json);
 	if (!info.is_valid) {
 		graph_token_error(&info, &ge);
-		r = graph_fail(FBV_ERR_GRAPH, &ge);
+		r = graph_fail(FBV_ERR_REFUSED, &ge);
 	}
 out:
 	graph_token_info_free(&info);

@@ -9,6 +9,7 @@
 #include "../vault/store.h"
 #include "../vault/unlock.h"
 #include "cli.h"
+#include "module.h"
 
 #define LOCK_TIMEOUT_MS 30000
 
@@ -47,7 +48,7 @@ try_keyring(struct vault *v)
 	char id[2 * FBV_ID_BYTES + 1];
 	int r;
 
-	if ((r = keyring_load(&ks)) != FBV_OK) {
+	if ((r = keyring_module(&ks)) != FBV_OK) {
 		msg("notice: this fbvault cannot use the desktop keyring (%s); "
 		    "asking for the passphrase", fbv_strerror(r));
 		return r;

@@ -35,31 +35,6 @@ fail(int code, const char *fmt, ...)
 	return code;
 }
 
-int
-err_exit_code(int err)
-{
-	switch (err) {
-	case FBV_OK: return 0;
-	case FBV_ERR_CORRUPT: case FBV_ERR_BAD_MAGIC: case FBV_ERR_VERSION:
-	case FBV_ERR_KDF_LIMITS: case FBV_ERR_DUP_SLOT: case FBV_ERR_NO_SLOT:
-		return EXIT_CORRUPT;
-	case FBV_ERR_WRONG_PASS: case FBV_ERR_PERM: case FBV_ERR_SYMLINK:
-	case FBV_ERR_KEYRING_ITEM: case FBV_ERR_NOT_UNLOCKED:
-		return EXIT_DENIED;
-	case FBV_ERR_NO_VAULT: case FBV_ERR_NO_ENTRY: return EXIT_NOTFOUND;
-	case FBV_ERR_EXISTS: return EXIT_EXISTS;
-	case FBV_ERR_BAD_NAME: case FBV_ERR_INVALID: case FBV_ERR_TOO_LARGE:
-		return EXIT_USAGE;
-	case FBV_ERR_KEYRING: case FBV_ERR_UNSUPPORTED: case FBV_ERR_NET:
-		return EXIT_UNAVAILABLE;
-	case FBV_ERR_TEMPFAIL: return EXIT_TEMPFAIL;
-	case FBV_ERR_PROTOCOL: return EXIT_PROTOCOL;
-	case FBV_ERR_GRAPH: return EXIT_DENIED;
-	case FBV_ERR_SYSTEM: return EXIT_IO;
-	default: return EXIT_INTERNAL;
-	}
-}
-
 /* "fbvault: WHAT: REASON", with a fix where there is one. */
 int
 fail_err(int err, const char *what)

@@ -1,5 +1,6 @@
-/* One error space for crypto/, vault/ and graph/: library code returns these,
- * only cli/ turns them into messages and exit codes. */
+/* One error space for every library folder: library code returns these
+ * codes and nothing else; cli/errors.c, at the edge, gives each its text and
+ * its exit code. */
 #ifndef FBV_ERRORS_H
 #define FBV_ERRORS_H
 
@@ -12,7 +13,7 @@ enum fbv_err {
 	FBV_ERR_VERSION = -5,
 	FBV_ERR_KDF_LIMITS = -6,    /* KDF cost outside [interactive, ceiling] */
 	FBV_ERR_WRONG_PASS = -7,    /* no key slot opens with what we have */
-	FBV_ERR_PERM = -8,          /* file mode or owner unsafe */
+	FBV_ERR_PERM = -8,          /* mode or owner unsafe */
 	FBV_ERR_NO_VAULT = -9,
 	FBV_ERR_NO_ENTRY = -10,
 	FBV_ERR_EXISTS = -11,
@@ -24,14 +25,14 @@ enum fbv_err {
 	FBV_ERR_KEYRING = -17,      /* Secret Service unreachable or failed */
 	FBV_ERR_KEYRING_ITEM = -18, /* keyring slot present, item missing/wrong */
 	FBV_ERR_UNSUPPORTED = -19,  /* built without the feature */
-	FBV_ERR_NET = -20,          /* no connection, timeout, TLS failure */
+	FBV_ERR_NET = -20,          /* a remote service: no connection, timeout, TLS */
 	FBV_ERR_TEMPFAIL = -21,     /* rate limited or transient service error */
 	FBV_ERR_PROTOCOL = -22,     /* unexpected response */
-	FBV_ERR_GRAPH = -23,        /* the Graph API refused; details beside */
+	FBV_ERR_REFUSED = -23,      /* a remote service refused; details beside */
 	FBV_ERR_NOT_UNLOCKED = -24, /* no timed unlock key in the kernel */
 	FBV_ERR_DUP_SLOT = -25,
+	FBV_ERR_DENIED = -26,       /* a refusal that a new credential or grant fixes */
+	FBV_ERR_BAD_REQUEST = -27,  /* a refusal of what was asked: bad id or parameter */
 };
-
-const char *fbv_strerror(int err);
 
 #endif

@@ -135,16 +135,16 @@ mac_verify(const unsigned char mac[FBV_MAC_BYTES], const unsigned char *m, size_
 }
 
 void
-appsecret_proof(char out[FBV_PROOF_HEX], const unsigned char *secret, size_t secretlen,
-    const unsigned char *token, size_t tokenlen)
+hmac_sha256_hex(char out[FBV_HMAC_HEX], const unsigned char *key, size_t keylen,
+    const unsigned char *m, size_t mlen)
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
-	crypto_auth_hmacsha256_init(&st, secret, secretlen);
-	crypto_auth_hmacsha256_update(&st, token, tokenlen);
+	crypto_auth_hmacsha256_init(&st, key, keylen);
+	crypto_auth_hmacsha256_update(&st, m, mlen);
 	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2hex(out, FBV_PROOF_HEX, mac, sizeof(mac));
+	sodium_bin2hex(out, FBV_HMAC_HEX, mac, sizeof(mac));
 	sodium_memzero(&st, sizeof(st));
 	sodium_memzero(mac, sizeof(mac));
 }

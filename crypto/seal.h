@@ -45,9 +45,9 @@ void mac_compute(unsigned char out[FBV_MAC_BYTES], const unsigned char *m, size_
 int mac_verify(const unsigned char mac[FBV_MAC_BYTES], const unsigned char *m, size_t mlen,
     const unsigned char key[FBV_KEY_BYTES]);
 
-/* Graph's appsecret_proof: lower-case hex HMAC-SHA256(key=secret, msg=token). */
-#define FBV_PROOF_HEX 65
-void appsecret_proof(char out[FBV_PROOF_HEX], const unsigned char *secret, size_t secretlen,
-    const unsigned char *token, size_t tokenlen);
+/* HMAC-SHA256 of m under key, as lower-case hex and its NUL. */
+#define FBV_HMAC_HEX 65
+void hmac_sha256_hex(char out[FBV_HMAC_HEX], const unsigned char *key, size_t keylen,
+    const unsigned char *m, size_t mlen);
 
 #endif

@@ -18,10 +18,19 @@
 #include <sysexits.h>
 
 #include "../crypto/errors.h"
+#include "../cli/errors.h"
 #include "../graph/graph.h"
 #include "../graph/parse.h"
 #include "../graph/url.h"
 #include "fuzz.h"
+
+
+/* The exit code fbvault gives a Graph failure, as cli/ computes it. */
+static int
+exit_code_of(int err, const struct graph_error *ge)
+{
+	return err_exit_code(graph_error_class(err, ge));
+}
 
 #define PAGE_ID "1234"
 
@@ -105,11 +114,12 @@ check_error(int r, struct graph_error *ge)
 	FUZZ_CHECK(memchr(ge->fbtrace_id, '\0', sizeof(ge->fbtrace_id)) != NULL &&
 	    is_text(ge->fbtrace_id));
 	FUZZ_CHECK(ge->code >= 0 && ge->subcode >= 0);
-	if (r == FBV_ERR_GRAPH || r == FBV_ERR_TEMPFAIL)
+	if (r == FBV_ERR_REFUSED || r == FBV_ERR_TEMPFAIL)
 		FUZZ_CHECK(parse_error_class(ge) == r);
 	graph_error_describe(r, ge, line, sizeof(line));
-	FUZZ_CHECK(line[0] != '\0' && is_safe_line(line));
-	code = graph_error_exit(r, ge);
+	FUZZ_CHECK(is_safe_line(line));
+	FUZZ_CHECK(line[0] != '\0' || r == FBV_OK || r == FBV_ERR_NOMEM);
+	code = exit_code_of(r, ge);
 	FUZZ_CHECK(code == 0 || (code >= EX_USAGE && code <= EX_CONFIG));
 	FUZZ_CHECK((code == 0) == (r == FBV_OK));
 }
@@ -157,12 +167,12 @@ call_page(const struct json *j, struct graph_error *ge)
 
 	graph_page_init(&page);
 	r = parse_page(j, PAGE_ID, &page, ge);
-	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_GRAPH);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_REFUSED);
 	if (r == FBV_OK) {
 		check_page(&page);
 		FUZZ_CHECK(strcmp(page.id, PAGE_ID) == 0 && page.token.len > 0);
 	}
-	if (r == FBV_ERR_GRAPH)
+	if (r == FBV_ERR_REFUSED)
 		FUZZ_CHECK(ge->code == 0 && page.token.len == 0);
 	graph_page_free(&page);
 	return r;
@@ -296,7 +306,7 @@ call_debug(const struct json *j)
 			}
 		}
 		r = graph_token_error(&info, &ge);
-		FUZZ_CHECK(r == (info.is_valid ? FBV_OK : FBV_ERR_GRAPH));
+		FUZZ_CHECK(r == (info.is_valid ? FBV_OK : FBV_ERR_REFUSED));
 		ge.call = GRAPH_CALL_DEBUG;
 		if (r != FBV_OK) {
 			FUZZ_CHECK(ge.code > 0);
@@ -304,7 +314,7 @@ call_debug(const struct json *j)
 		}
 	}
 	graph_token_info_free(&info);
-	return r == FBV_ERR_GRAPH ? FBV_OK : r;
+	return r == FBV_ERR_REFUSED ? FBV_OK : r;
 }
 
 static void
@@ -673,7 +683,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The X-App-Usage header comes from the network too. */
 		memcpy(ge.app_usage, body, size < sizeof(ge.app_usage) ? size : sizeof(ge.app_usage) - 1);
 		r = parse_response(statuses[status], body, size, &j, &ge);
-		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_GRAPH ||
+		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_REFUSED ||
 		    r == FBV_ERR_TEMPFAIL);
 		if (r == FBV_OK) {
 			FUZZ_CHECK(statuses[status] >= 200 && statuses[status] <= 299);

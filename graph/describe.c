@@ -1,27 +1,19 @@
 /* What a Graph failure means for a user and for a script: one line naming
- * cause and fix, and a sysexits code.
+ * cause and fix, and the class of a refusal, which cli/ turns into an exit
+ * code:
  *
- *   err               Graph code                             exit
- *   FBV_OK                                                    0
- *   FBV_ERR_INVALID                                          64 EX_USAGE
- *   FBV_ERR_GRAPH     100 bad parameter / unknown page (33),
- *                     803 unknown alias                      65 EX_DATAERR
- *   FBV_ERR_NET       no answer: DNS, connect, TLS, timeout  69 EX_UNAVAILABLE
- *   FBV_ERR_UNSUPPORTED  the HTTPS module is missing         69 EX_UNAVAILABLE
- *   FBV_ERR_GRAPH     any code not listed here               69 EX_UNAVAILABLE
- *   FBV_ERR_NOMEM                                            70 EX_SOFTWARE
- *   FBV_ERR_TEMPFAIL  1, 2, is_transient, 4, 17, 32, 613     75 EX_TEMPFAIL
- *   FBV_ERR_PROTOCOL  not a Graph answer (HTML, cut short,
- *                     too large, wrong fields, foreign
- *                     paging link)                           76 EX_PROTOCOL
- *   FBV_ERR_GRAPH     190 (all subcodes), 102, 10, 200-299,
- *                     1 "Error validating client secret",
- *                     101 bad App ID, 0 no page token        77 EX_NOPERM
- *   anything else                                            70 EX_SOFTWARE
+ *   Graph code                                               class
+ *   190 (all subcodes), 102, 10, 200-299,
+ *   1 "Error validating client secret", 101 bad App ID,
+ *   0 no page token                                          FBV_ERR_DENIED
+ *   100 bad parameter / unknown page (33), 803 unknown alias FBV_ERR_BAD_REQUEST
+ *   any other code                                           FBV_ERR_REFUSED
+ *
+ * Transient answers (1, 2 or is_transient; 4, 17, 32, 613) are
+ * FBV_ERR_TEMPFAIL already, from parse_error_class().
  */
 #include <stdio.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include "../crypto/errors.h"
 #include "graph.h"
@@ -35,31 +27,20 @@ is_permission(int code)
 	return code == 10 || (code >= 200 && code <= 299);
 }
 
-static int
-graph_exit(int code)
+int
+graph_error_class(int err, const struct graph_error *ge)
 {
+	int code;
+
+	if (err != FBV_ERR_REFUSED || ge == NULL)
+		return err;
+	code = ge->code;
 	if (code == 190 || code == 102 || code == 101 || code == 1 || code == 0 ||
 	    is_permission(code))
-		return EX_NOPERM;
+		return FBV_ERR_DENIED;
 	if (code == 100 || code == 803)
-		return EX_DATAERR;
-	return EX_UNAVAILABLE;
-}
-
-int
-graph_error_exit(int err, const struct graph_error *ge)
-{
-	switch (err) {
-	case FBV_OK: return 0;
-	case FBV_ERR_INVALID: return EX_USAGE;
-	case FBV_ERR_NET: return EX_UNAVAILABLE;
-	case FBV_ERR_UNSUPPORTED: return EX_UNAVAILABLE;
-	case FBV_ERR_NOMEM: return EX_SOFTWARE;
-	case FBV_ERR_TEMPFAIL: return EX_TEMPFAIL;
-	case FBV_ERR_PROTOCOL: return EX_PROTOCOL;
-	case FBV_ERR_GRAPH: return ge != NULL ? graph_exit(ge->code) : EX_UNAVAILABLE;
-	}
-	return EX_SOFTWARE;
+		return FBV_ERR_BAD_REQUEST;
+	return FBV_ERR_REFUSED;
 }
 
 /* Characters a terminal would act on or that reorder what is shown:
@@ -242,7 +223,7 @@ describe_other(int err, const struct graph_error *ge, char *buf, size_t len)
 	else if (err == FBV_ERR_UNSUPPORTED)
 		snprintf(buf, len, "the HTTPS module (fbvault-http.so) is not installed");
 	else
-		snprintf(buf, len, "%s", fbv_strerror(err));
+		buf[0] = '\0';
 }
 
 static void
@@ -266,12 +247,12 @@ graph_error_describe(int err, const struct graph_error *ge, char *buf, size_t le
 		return;
 	if (ge == NULL)
 		ge = &none;
-	if (err == FBV_ERR_GRAPH)
+	if (err == FBV_ERR_REFUSED)
 		describe_graph(ge, buf, len);
 	else if (err == FBV_ERR_TEMPFAIL)
 		describe_tempfail(ge, buf, len);
 	else
 		describe_other(err, ge, buf, len);
-	if (err == FBV_ERR_GRAPH || err == FBV_ERR_TEMPFAIL)
+	if (err == FBV_ERR_REFUSED || err == FBV_ERR_TEMPFAIL)
 		append_trace(ge, buf, len);
 }

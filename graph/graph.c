@@ -127,7 +127,7 @@ graph_conf_from_env(struct graph_conf *c)
 }
 
 static int
-graph_start(struct graph *g, const struct graph_conf *c)
+graph_start(struct graph *g, const struct graph_conf *c, const struct http_ops *http)
 {
 	struct http_opts o = {
 		.ca_file = c->ca_file,
@@ -136,17 +136,16 @@ graph_start(struct graph *g, const struct graph_conf *c)
 		.max_body = GRAPH_MAX_BODY,
 		.user_agent = "fbvault/" FBV_PACKAGE_VERSION,
 	};
-	int r;
-
-	if ((r = http_load(&g->ops)) != FBV_OK)
-		return r;
+	if (http == NULL)
+		return FBV_ERR_UNSUPPORTED;
+	g->ops = http;
 	if ((g->http = g->ops->open(&o)) == NULL)
 		return FBV_ERR_NOMEM;
 	return FBV_OK;
 }
 
 int
-graph_open(const struct graph_conf *c, const char *app_id,
+graph_open(const struct graph_conf *c, const struct http_ops *http, const char *app_id,
     const unsigned char *secret, size_t secret_len, struct graph **out)
 {
 	struct graph *g;
@@ -172,7 +171,7 @@ graph_open(const struct graph_conf *c, const char *app_id,
 	g->secret_len = secret_len;
 	copy_str(g->version, sizeof(g->version), c->version);
 	copy_str(g->app_id, sizeof(g->app_id), app_id);
-	r = graph_start(g, c);
+	r = graph_start(g, c, http);
 out:
 	if (r != FBV_OK)
 		graph_close(g);

@@ -1,7 +1,7 @@
 /* The Graph API client: the calls of the token flow (exchange a
  * short-lived user token, list or fetch page tokens, inspect a token) over
  * one HTTPS connection, and the mapping of what Graph says to an error
- * class, a sysexits code and one line for a user.
+ * class and one line for a user.
  *
  * Tokens and the App Secret stay in sodium memory (struct sbuf or
  * secret_alloc) and every request URL is built in a wiping buffer. Every
@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../crypto/seal.h"
 #include "../crypto/secmem.h"
+#include "http.h"
 
 #define GRAPH_DEFAULT_URL "https://graph.facebook.com"
 #define GRAPH_DEFAULT_VERSION "v25.0"
@@ -49,7 +51,7 @@ enum graph_call {
 };
 
 /* What went wrong beside the error code. Every call clears it first.
- * message holds Graph's own text for FBV_ERR_GRAPH and FBV_ERR_TEMPFAIL,
+ * message holds Graph's own text for FBV_ERR_REFUSED and FBV_ERR_TEMPFAIL,
  * the transport's reason for FBV_ERR_NET and what was wrong with the
  * response for FBV_ERR_PROTOCOL. Strings from Graph are decoded but not
  * escaped: print them only through graph_escape() or
@@ -90,9 +92,10 @@ struct graph_token_info {
 
 struct graph;
 
-/* Checks c, the App ID (digits) and the secret, then loads the HTTPS
- * module (FBV_ERR_UNSUPPORTED without it). No request is made yet. */
-int graph_open(const struct graph_conf *c, const char *app_id,
+/* Checks c, the App ID (digits) and the secret, then opens a client of
+ * the HTTPS module http (FBV_ERR_UNSUPPORTED when NULL: not loaded). No
+ * request is made yet. */
+int graph_open(const struct graph_conf *c, const struct http_ops *http, const char *app_id,
     const unsigned char *secret, size_t secret_len, struct graph **out);
 void graph_close(struct graph *g);
 
@@ -122,21 +125,31 @@ void graph_pages_free(struct graph_page *pages, size_t n);
 void graph_token_info_free(struct graph_token_info *t);
 bool graph_has_scope(const struct graph_token_info *t, const char *scope);
 /* FBV_OK for a valid token; for one debug_token found invalid,
- * FBV_ERR_GRAPH with ge filled from t's err_* fields (code 190 when Graph
- * gave none), ready for graph_error_exit() and graph_error_describe(). */
+ * FBV_ERR_REFUSED with ge filled from t's err_* fields (code 190 when Graph
+ * gave none), ready for graph_error_class() and graph_error_describe(). */
 int graph_token_error(const struct graph_token_info *t, struct graph_error *ge);
 
-/* The sysexits code for err (and ge, for FBV_ERR_GRAPH); table in
- * describe.c. */
-int graph_error_exit(int err, const struct graph_error *ge);
+/* err refined by what Graph said: for FBV_ERR_REFUSED, FBV_ERR_DENIED
+ * (a token, secret or grant is at fault), FBV_ERR_BAD_REQUEST (an id or
+ * parameter) or FBV_ERR_REFUSED (anything else); other codes unchanged.
+ * Table in describe.c. */
+int graph_error_class(int err, const struct graph_error *ge);
 /* One line for a user, lower-case start, no trailing newline: the cause
  * and the fix. It never contains a token, the secret or a URL; text from
- * Graph appears only escaped and cut to 160 bytes. ge may be NULL. */
+ * Graph appears only escaped and cut to 160 bytes. ge may be NULL. Empty
+ * for a code that is not about Graph (FBV_ERR_NOMEM): the caller has its
+ * text. */
 void graph_error_describe(int err, const struct graph_error *ge, char *buf, size_t len);
 /* Copies in[0..inlen) to out as printable text: bytes below 0x20, 0x7f,
  * invalid UTF-8, C1 controls and Unicode bidi/line-separator controls
  * become \xNN per byte, a backslash becomes \\. Cuts only between
  * characters; out is always NUL-terminated (when len > 0). */
 void graph_escape(char *out, size_t len, const char *in, size_t inlen);
+
+/* appsecret_proof: lower-case hex HMAC-SHA256(key = App Secret, message =
+ * the token), sent with every call that carries a user or page token. */
+#define FBV_PROOF_HEX FBV_HMAC_HEX
+void appsecret_proof(char out[FBV_PROOF_HEX], const unsigned char *secret, size_t secretlen,
+    const unsigned char *token, size_t tokenlen);
 
 #endif

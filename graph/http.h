@@ -1,6 +1,7 @@
 /* HTTPS GET for the Graph client. The implementation (http_curl.c) is a
- * module of its own that links libcurl; http_load() dlopen()s it on first
- * use. The module exports one symbol, FBV_HTTP_SYMBOL, a struct http_ops. */
+ * module of its own that links libcurl, loaded by the caller (cli/module.c)
+ * and handed to graph_open(). The module exports one symbol,
+ * FBV_HTTP_SYMBOL, a struct http_ops. */
 #ifndef FBV_HTTP_H
 #define FBV_HTTP_H
 
@@ -44,8 +45,5 @@ struct http_ops {
 	long (*connections)(struct http_client *c);
 	void (*close)(struct http_client *c);
 };
-
-/* FBV_ERR_UNSUPPORTED when the module cannot be loaded. */
-int http_load(const struct http_ops **ops);
 
 #endif

@@ -157,12 +157,12 @@ parse_error_class(const struct graph_error *err)
 	static const char bad_secret[] = "Error validating client secret";
 
 	if (err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0)
-		return FBV_ERR_GRAPH;
+		return FBV_ERR_REFUSED;
 	switch (err->code) {
 	case 1: case 2: case 4: case 17: case 32: case 613:
 		return FBV_ERR_TEMPFAIL;
 	}
-	return err->is_transient ? FBV_ERR_TEMPFAIL : FBV_ERR_GRAPH;
+	return err->is_transient ? FBV_ERR_TEMPFAIL : FBV_ERR_REFUSED;
 }
 
 int
@@ -243,7 +243,7 @@ parse_page(const struct json *j, const char *page_id, struct graph_page *out,
 	if (out->token.len == 0) {
 		err->code = 0;
 		protocol_error(err, "the page has no access_token for this user");
-		return FBV_ERR_GRAPH;
+		return FBV_ERR_REFUSED;
 	}
 	return FBV_OK;
 }
@@ -454,7 +454,7 @@ graph_token_error(const struct graph_token_info *t, struct graph_error *ge)
 	ge->code = t->err_code != 0 ? t->err_code : 190;
 	ge->subcode = t->err_subcode;
 	copy_cut(ge->message, sizeof(ge->message), t->err_message);
-	return FBV_ERR_GRAPH;
+	return FBV_ERR_REFUSED;
 }
 
 bool

@@ -10,17 +10,17 @@
 #include "json.h"
 
 /* FBV_OK with *j parsed when status is 2xx and the body is a JSON object
- * without "error". A {"error":{...}} body (any status) is FBV_ERR_GRAPH
+ * without "error". A {"error":{...}} body (any status) is FBV_ERR_REFUSED
  * or FBV_ERR_TEMPFAIL with err filled; anything else FBV_ERR_PROTOCOL.
  * err->http_status and err->app_usage are the caller's to set. */
 int parse_response(long status, const char *body, size_t len, struct json *j,
     struct graph_error *err);
-/* FBV_ERR_TEMPFAIL or FBV_ERR_GRAPH for a filled-in Graph error. */
+/* FBV_ERR_TEMPFAIL or FBV_ERR_REFUSED for a filled-in Graph error. */
 int parse_error_class(const struct graph_error *err);
 
 int parse_exchange(const struct json *j, struct sbuf *token, int64_t *expires_in);
 /* out->token must be sbuf_init()ed. A page without access_token is
- * FBV_ERR_GRAPH with err->code 0. */
+ * FBV_ERR_REFUSED with err->code 0. */
 int parse_page(const struct json *j, const char *page_id, struct graph_page *out,
     struct graph_error *err);
 /* Appends the entries of one /me/accounts result page to *pages (*n in

@@ -1,7 +1,7 @@
 /* The desktop keyring key slot's other half: a random 32-byte key kept by
  * the Secret Service (libsecret), found by the vault id. The libsecret code
- * is the module fbvault-keyring.so, loaded only when a vault has a keyring
- * slot or a keyring command runs. */
+ * is the module fbvault-keyring.so, loaded (cli/module.c) only when a vault
+ * has a keyring slot or a keyring command runs. */
 #ifndef FBV_KEYRING_H
 #define FBV_KEYRING_H
 
@@ -23,8 +23,5 @@ struct keyring_ops {
 	int (*clear)(const char *vault_id_hex);
 	int (*ping)(void);
 };
-
-/* FBV_ERR_UNSUPPORTED when built without libsecret or the module is gone. */
-int keyring_load(const struct keyring_ops **ops);
 
 #endif

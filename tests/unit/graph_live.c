@@ -26,7 +26,27 @@
 #include <sodium.h>
 
 #include "../../crypto/errors.h"
+#include "../../cli/errors.h"
+#include "../../cli/module.h"
 #include "../../graph/graph.h"
+
+
+/* The exit code fbvault gives a Graph failure, as cli/ computes it. */
+static int
+exit_code_of(int err, const struct graph_error *ge)
+{
+	return err_exit_code(graph_error_class(err, ge));
+}
+
+/* The HTTPS module, loaded as fbvault loads it (built beside this test). */
+static const struct http_ops *
+test_http(void)
+{
+	const struct http_ops *ops = NULL;
+
+	(void)http_module(&ops);
+	return ops;
+}
 
 static int passed, failed;
 
@@ -93,7 +113,7 @@ open_as(const char *url, const char *ca, const char *id, const char *key, long t
 		c.ca_file = ca;
 	if (timeout_ms > 0)
 		c.timeout_ms = timeout_ms;
-	r = graph_open(&c, id, (const unsigned char *)key, strlen(key), &g);
+	r = graph_open(&c, test_http(), id, (const unsigned char *)key, strlen(key), &g);
 	if (r != FBV_OK) {
 		fprintf(stderr, "graph_live: graph_open: %s\n", fbv_strerror(r));
 		exit(2);
@@ -270,28 +290,28 @@ static const struct fault_case fault_cases[] = {
 	  "temporary error (code 2)" },
 	{ "\"exchange\":\"error:1\"", GRAPH_CALL_EXCHANGE, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, 400,
 	  "temporary error (code 1)" },
-	{ "\"page\":\"error:190:460\"", GRAPH_CALL_PAGE, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"page\":\"error:190:460\"", GRAPH_CALL_PAGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the token died with a password change (code 190/460): get a fresh one" },
-	{ "\"exchange\":\"error:190:463\"", GRAPH_CALL_EXCHANGE, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"exchange\":\"error:190:463\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the short-lived token has expired (code 190/463): get a fresh one from Graph Explorer "
 	  "and run login again" },
-	{ "\"page\":\"error:190:492\"", GRAPH_CALL_PAGE, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"page\":\"error:190:492\"", GRAPH_CALL_PAGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the user has no role on the page (code 190/492)" },
-	{ "\"accounts\":\"error:190:493\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"accounts\":\"error:190:493\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "data access has expired" },
-	{ "\"accounts\":\"error:190:458\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"accounts\":\"error:190:458\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "(code 190/458)" },
-	{ "\"accounts\":\"error:102\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"accounts\":\"error:102\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "(code 102)" },
-	{ "\"accounts\":\"error:200\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"accounts\":\"error:200\"", GRAPH_CALL_ACCOUNTS, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "missing permission (code 200): grant pages_show_list and pages_manage_posts" },
-	{ "\"page\":\"error:10\"", GRAPH_CALL_PAGE, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"page\":\"error:10\"", GRAPH_CALL_PAGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "missing permission (code 10)" },
-	{ "\"page\":\"error:100:33\"", GRAPH_CALL_PAGE, FBV_ERR_GRAPH, EX_DATAERR, 400,
+	{ "\"page\":\"error:100:33\"", GRAPH_CALL_PAGE, FBV_ERR_REFUSED, EX_DATAERR, 400,
 	  "unknown page or bad parameter (code 100/33): check the page id; graph says: Unsupported" },
-	{ "\"exchange\":\"error:101\"", GRAPH_CALL_EXCHANGE, FBV_ERR_GRAPH, EX_NOPERM, 400,
+	{ "\"exchange\":\"error:101\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "invalid App ID (code 101): check app-id" },
-	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_GRAPH, EX_UNAVAILABLE, 400,
+	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_UNAVAILABLE, 400,
 	  "the Graph API refused the request (code 368): (#368) An error occurred" },
 };
 
@@ -309,7 +329,7 @@ fault_classes(struct graph *g)
 		r = call(g, c->call, &ge);
 		graph_error_describe(r, &ge, line, sizeof(line));
 		CHECK(r == c->err);
-		CHECK(graph_error_exit(r, &ge) == c->exit);
+		CHECK(exit_code_of(r, &ge) == c->exit);
 		CHECK(ge.http_status == c->status && ge.call == c->call);
 		CHECK(says(c->says));
 		CHECK(clean(line));
@@ -339,7 +359,7 @@ refusals(struct graph *g)
 	bad = open_as(NULL, NULL, app_id, "not-the-secret", 0);
 	r = exchange(bad, need("FBV_TEST_SHORT"), &t, &exp, &ge);
 	graph_error_describe(r, &ge, line, sizeof(line));
-	CHECK(r == FBV_ERR_GRAPH && ge.code == 1 && graph_error_exit(r, &ge) == EX_NOPERM);
+	CHECK(r == FBV_ERR_REFUSED && ge.code == 1 && exit_code_of(r, &ge) == EX_NOPERM);
 	CHECK(says("the App Secret was rejected (code 1): check app-secret [fbtrace_id "));
 	CHECK(t.len == 0 && clean(line));
 	graph_close(bad);
@@ -347,26 +367,26 @@ refusals(struct graph *g)
 	bad = open_as(NULL, NULL, "999", secret, 0);
 	r = exchange(bad, need("FBV_TEST_SHORT"), &t, &exp, &ge);
 	graph_error_describe(r, &ge, line, sizeof(line));
-	CHECK(r == FBV_ERR_GRAPH && ge.code == 101 && says("invalid App ID (code 101)"));
+	CHECK(r == FBV_ERR_REFUSED && ge.code == 101 && says("invalid App ID (code 101)"));
 	graph_close(bad);
 
 	r = exchange(g, need("FBV_TEST_SHORT_EXPIRED"), &t, &exp, &ge);
 	graph_error_describe(r, &ge, line, sizeof(line));
-	CHECK(r == FBV_ERR_GRAPH && ge.code == 190 && ge.subcode == 463);
+	CHECK(r == FBV_ERR_REFUSED && ge.code == 190 && ge.subcode == 463);
 	CHECK(says("the short-lived token has expired (code 190/463)") && clean(line));
 	r = exchange(g, "EAAnotAtoken", &t, &exp, &ge);
-	CHECK(r == FBV_ERR_GRAPH && ge.subcode == 467 && graph_error_exit(r, &ge) == EX_NOPERM);
+	CHECK(r == FBV_ERR_REFUSED && ge.subcode == 467 && exit_code_of(r, &ge) == EX_NOPERM);
 	r = exchange(g, "EAA not a token", &t, &exp, &ge);
-	CHECK(r == FBV_ERR_INVALID && graph_error_exit(r, &ge) == EX_USAGE);
+	CHECK(r == FBV_ERR_INVALID && exit_code_of(r, &ge) == EX_USAGE);
 
 	r = graph_page_token(g, &long_token, "4242", &p, &ge);
 	graph_error_describe(r, &ge, line, sizeof(line));
-	CHECK(r == FBV_ERR_GRAPH && ge.code == 100 && ge.subcode == 33 &&
-	    graph_error_exit(r, &ge) == EX_DATAERR);
+	CHECK(r == FBV_ERR_REFUSED && ge.code == 100 && ge.subcode == 33 &&
+	    exit_code_of(r, &ge) == EX_DATAERR);
 	CHECK(says("unknown page or bad parameter (code 100/33)") && clean(line));
 	graph_page_free(&p);
 	r = graph_page_token(g, &long_token2, "1005", &p, &ge);
-	CHECK(r == FBV_ERR_GRAPH && ge.code == 190 && ge.subcode == 492);
+	CHECK(r == FBV_ERR_REFUSED && ge.code == 190 && ge.subcode == 492);
 	graph_page_free(&p);
 	r = graph_page_token(g, &long_token, "../me", &p, &ge);
 	CHECK(r == FBV_ERR_INVALID);
@@ -442,7 +462,7 @@ transport(void)
 	g = open_as(need("FBV_TEST_OTHER_URL"), NULL, app_id, secret, 0);
 	r = exchange(g, need("FBV_TEST_SHORT"), &t, &exp, &ge);
 	graph_error_describe(r, &ge, line, sizeof(line));
-	CHECK(r == FBV_ERR_NET && graph_error_exit(r, &ge) == EX_UNAVAILABLE && ge.http_status == 0);
+	CHECK(r == FBV_ERR_NET && exit_code_of(r, &ge) == EX_UNAVAILABLE && ge.http_status == 0);
 	CHECK(says("cannot reach the Graph API: SSL certificate problem") && clean(line));
 	CHECK(t.len == 0);
 	graph_close(g);
@@ -484,7 +504,7 @@ variants(void)
 
 	CHECK(graph_conf_from_env(&c) == FBV_OK);
 	c.version = "";
-	CHECK(graph_open(&c, app_id, (const unsigned char *)secret, strlen(secret), &g) == FBV_OK);
+	CHECK(graph_open(&c, test_http(), app_id, (const unsigned char *)secret, strlen(secret), &g) == FBV_OK);
 	CHECK(graph_accounts(g, &long_token, &pages, &n, &ge) == FBV_OK);
 	check_accounts(pages, n);
 	graph_pages_free(pages, n);
@@ -551,7 +571,7 @@ paging(void)
 		CHECK(r == cases[k].err);
 		if (cases[k].says != NULL) {
 			CHECK(pages == NULL && n == 0);
-			CHECK(graph_error_exit(r, &ge) == EX_PROTOCOL);
+			CHECK(exit_code_of(r, &ge) == EX_PROTOCOL);
 			CHECK(says(cases[k].says) && clean(line));
 		} else {
 			CHECK(n == 2 && strcmp(pages[0].id, "1") == 0 && strcmp(pages[1].id, "2") == 0);

@@ -10,9 +10,29 @@
 
 #include "../../crypto/errors.h"
 #include "../../crypto/seal.h"
+#include "../../cli/errors.h"
+#include "../../cli/module.h"
 #include "../../graph/graph.h"
 #include "../../graph/parse.h"
 #include "../../graph/url.h"
+
+
+/* The exit code fbvault gives a Graph failure, as cli/ computes it. */
+static int
+exit_code_of(int err, const struct graph_error *ge)
+{
+	return err_exit_code(graph_error_class(err, ge));
+}
+
+/* The HTTPS module, loaded as fbvault loads it (built beside this test). */
+static const struct http_ops *
+test_http(void)
+{
+	const struct http_ops *ops = NULL;
+
+	(void)http_module(&ops);
+	return ops;
+}
 
 static int passed, failed;
 
@@ -86,7 +106,7 @@ struct error_case {
 
 static const struct error_case error_cases[] = {
 	{ 1, 0, "Error validating client secret.", ",\"is_transient\":false", GRAPH_CALL_EXCHANGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "the App Secret was rejected (code 1): check app-secret" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "the App Secret was rejected (code 1): check app-secret" },
 	{ 1, 0, "An unknown error occurred", "", GRAPH_CALL_ACCOUNTS,
 	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "temporary error (code 1): retry later" },
 	{ 2, 0, "An unexpected error has occurred.", ",\"is_transient\":true", GRAPH_CALL_PAGE,
@@ -103,43 +123,43 @@ static const struct error_case error_cases[] = {
 	{ 190, 0, "Invalid OAuth 2.0 Access Token", ",\"is_transient\":true", GRAPH_CALL_PAGE,
 	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "temporary error (code 190)" },
 	{ 190, 463, "Error validating access token: Session has expired", "", GRAPH_CALL_EXCHANGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "the short-lived token has expired (code 190/463): get a fresh "
+	  FBV_ERR_REFUSED, EX_NOPERM, "the short-lived token has expired (code 190/463): get a fresh "
 	  "one from Graph Explorer and run login again" },
 	{ 190, 463, "Error validating access token: Session has expired", "", GRAPH_CALL_ACCOUNTS,
-	  FBV_ERR_GRAPH, EX_NOPERM, "the user token has expired (code 190/463)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "the user token has expired (code 190/463)" },
 	{ 190, 458, "The user has not authorized application.", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "not installed for this user (code 190/458)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "not installed for this user (code 190/458)" },
 	{ 190, 459, "log in to www.facebook.com", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "checkpointed (code 190/459)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "checkpointed (code 190/459)" },
 	{ 190, 460, "the user changed their password", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "password change (code 190/460)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "password change (code 190/460)" },
 	{ 190, 464, "not a confirmed user", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "not confirmed (code 190/464)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "not confirmed (code 190/464)" },
 	{ 190, 467, "Invalid OAuth access token - Cannot parse access token", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "the token is invalid (code 190/467)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "the token is invalid (code 190/467)" },
 	{ 190, 492, "User must have a role on the page", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "no role on the page (code 190/492): ask a page admin" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "no role on the page (code 190/492): ask a page admin" },
 	{ 190, 493, "Data access has expired for the user.", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "data access has expired after 90 days without use (code 190/493)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "data access has expired after 90 days without use (code 190/493)" },
 	{ 190, 0, "Invalid OAuth access token signature.", "", GRAPH_CALL_DEBUG,
-	  FBV_ERR_GRAPH, EX_NOPERM, "the app token was rejected (code 190): check app-id and app-secret" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "the app token was rejected (code 190): check app-id and app-secret" },
 	{ 102, 0, "Session key invalid or no longer valid", "", GRAPH_CALL_ACCOUNTS,
-	  FBV_ERR_GRAPH, EX_NOPERM, "(code 102)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "(code 102)" },
 	{ 10, 0, "(#10) Application does not have permission", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "missing permission (code 10)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "missing permission (code 10)" },
 	{ 200, 0, "(#200) Requires pages_manage_posts permission", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "missing permission (code 200): grant pages_show_list and "
+	  FBV_ERR_REFUSED, EX_NOPERM, "missing permission (code 200): grant pages_show_list and "
 	  "pages_manage_posts in Graph Explorer" },
 	{ 299, 0, "(#299) x", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "missing permission (code 299)" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "missing permission (code 299)" },
 	{ 100, 33, "Unsupported get request. Object with ID '4242' does not exist", "",
-	  GRAPH_CALL_PAGE, FBV_ERR_GRAPH, EX_DATAERR,
+	  GRAPH_CALL_PAGE, FBV_ERR_REFUSED, EX_DATAERR,
 	  "unknown page or bad parameter (code 100/33): check the page id; graph says: "
 	  "Unsupported get request. Object with ID '4242' does not exist" },
 	{ 101, 0, "Error validating application. Invalid application ID.", "", GRAPH_CALL_EXCHANGE,
-	  FBV_ERR_GRAPH, EX_NOPERM, "invalid App ID (code 101): check app-id" },
+	  FBV_ERR_REFUSED, EX_NOPERM, "invalid App ID (code 101): check app-id" },
 	{ 368, 0, "Temporarily blocked for policies violations", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_GRAPH, EX_UNAVAILABLE, "the Graph API refused the request (code 368): Temporarily "
+	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "the Graph API refused the request (code 368): Temporarily "
 	  "blocked for policies violations" },
 };
 
@@ -156,7 +176,7 @@ test_error_bodies(void)
 		r = answer(c->code == 4 ? 403 : 400, error_body(c->code, c->subcode, c->message, c->extra),
 		    c->call, &ge);
 		CHECK(r == c->err);
-		CHECK(graph_error_exit(r, &ge) == c->exit);
+		CHECK(exit_code_of(r, &ge) == c->exit);
 		CHECK(ge.code == c->code && ge.subcode == c->subcode);
 		CHECK(says(c->says));
 		CHECK(says(" [fbtrace_id AbC123xyz]"));
@@ -168,16 +188,16 @@ test_error_bodies(void)
 	r = answer(400, "{\"error\":{\"message\":\"m\",\"type\":\"OAuthException\",\"code\":190,"
 	    "\"error_subcode\":460,\"error_user_title\":\"t\",\"error_user_msg\":\"u\","
 	    "\"fbtrace_id\":\"EJplcsCHuLu\",\"is_transient\":false}}", GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH && ge.subcode == 460 && strcmp(ge.type, "OAuthException") == 0 &&
+	CHECK(r == FBV_ERR_REFUSED && ge.subcode == 460 && strcmp(ge.type, "OAuthException") == 0 &&
 	    strcmp(ge.fbtrace_id, "EJplcsCHuLu") == 0 && !ge.is_transient);
 	/* only code and message */
 	r = answer(400, "{\"error\":{\"message\":\"m\",\"code\":100}}", GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH && graph_error_exit(r, &ge) == EX_DATAERR);
+	CHECK(r == FBV_ERR_REFUSED && exit_code_of(r, &ge) == EX_DATAERR);
 	CHECK(strstr(line, "fbtrace_id") == NULL);
 	/* an error body with status 200 is still an error */
 	r = answer(200, "{\"error\":{\"message\":\"m\",\"code\":190,\"error_subcode\":467}}",
 	    GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH && ge.subcode == 467);
+	CHECK(r == FBV_ERR_REFUSED && ge.subcode == 467);
 	/* the ratelimit answer without X-App-Usage */
 	r = answer(403, error_body(4, 0, "x", ""), GRAPH_CALL_PAGE, &ge);
 	ge.app_usage[0] = '\0';
@@ -214,7 +234,7 @@ test_not_graph_errors(void)
 	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		r = answer(bad[i].status, bad[i].body, GRAPH_CALL_EXCHANGE, &ge);
 		CHECK(r == FBV_ERR_PROTOCOL);
-		CHECK(graph_error_exit(r, &ge) == EX_PROTOCOL);
+		CHECK(exit_code_of(r, &ge) == EX_PROTOCOL);
 		CHECK(ge.http_status == bad[i].status && ge.code == 0 && ge.type[0] == '\0');
 		if (r != FBV_ERR_PROTOCOL)
 			fprintf(stderr, "  case %zu\n", i);
@@ -234,15 +254,15 @@ test_other_errors(void)
 	graph_error_describe(FBV_ERR_NET, &ge, line, sizeof(line));
 	CHECK(strcmp(line, "cannot reach the Graph API: Failed to connect to 127.0.0.1 port 9: "
 	    "Connection refused") == 0);
-	CHECK(graph_error_exit(FBV_ERR_NET, &ge) == EX_UNAVAILABLE);
+	CHECK(exit_code_of(FBV_ERR_NET, &ge) == EX_UNAVAILABLE);
 	graph_error_describe(FBV_ERR_NET, NULL, line, sizeof(line));
 	CHECK(strcmp(line, "cannot reach the Graph API: no response") == 0);
-	CHECK(graph_error_exit(FBV_ERR_TEMPFAIL, NULL) == EX_TEMPFAIL);
-	CHECK(graph_error_exit(FBV_ERR_PROTOCOL, NULL) == EX_PROTOCOL);
-	CHECK(graph_error_exit(FBV_ERR_INVALID, NULL) == EX_USAGE);
-	CHECK(graph_error_exit(FBV_ERR_UNSUPPORTED, NULL) == EX_UNAVAILABLE);
-	CHECK(graph_error_exit(FBV_ERR_NOMEM, NULL) == EX_SOFTWARE);
-	CHECK(graph_error_exit(FBV_OK, NULL) == 0);
+	CHECK(exit_code_of(FBV_ERR_TEMPFAIL, NULL) == EX_TEMPFAIL);
+	CHECK(exit_code_of(FBV_ERR_PROTOCOL, NULL) == EX_PROTOCOL);
+	CHECK(exit_code_of(FBV_ERR_INVALID, NULL) == EX_USAGE);
+	CHECK(exit_code_of(FBV_ERR_UNSUPPORTED, NULL) == EX_UNAVAILABLE);
+	CHECK(exit_code_of(FBV_ERR_NOMEM, NULL) == EX_SOFTWARE);
+	CHECK(exit_code_of(FBV_OK, NULL) == 0);
 	graph_error_describe(FBV_ERR_UNSUPPORTED, NULL, line, sizeof(line));
 	CHECK(says("fbvault-http.so"));
 	/* a tiny buffer is still a terminated string */
@@ -260,7 +280,7 @@ test_message_escaping(void)
 	r = answer(400, "{\"error\":{\"message\":\"bad \\u001b]0;pwned\\u0007\\u001b[2J "
 	    "\\u202eevil \\u00e9\\\\\",\"code\":368,\"fbtrace_id\":\"a\\u001bb\"}}",
 	    GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH);
+	CHECK(r == FBV_ERR_REFUSED);
 	CHECK(says("bad \\x1b]0;pwned\\x07\\x1b[2J \\xe2\\x80\\xaeevil \xc3\xa9\\\\ [fbtrace_id a\\x1bb]"));
 	CHECK(strchr(line, 0x1b) == NULL && strchr(line, 0x07) == NULL);
 	/* Graph's text is cut to 160 bytes before escaping */
@@ -268,7 +288,7 @@ test_message_escaping(void)
 	longmsg[sizeof(longmsg) - 1] = '\0';
 	snprintf(body, sizeof(body), "{\"error\":{\"message\":\"%s\",\"code\":368}}", longmsg);
 	r = answer(400, body, GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH && strlen(ge.message) == 255);
+	CHECK(r == FBV_ERR_REFUSED && strlen(ge.message) == 255);
 	CHECK(strstr(line, "(code 368): ") != NULL &&
 	    strlen(strstr(line, "(code 368): ") + strlen("(code 368): ")) == 160);
 	/* a cut message stays valid UTF-8 */
@@ -278,7 +298,7 @@ test_message_escaping(void)
 		strcat(longmsg, "\\u00e9");
 	snprintf(body, sizeof(body), "{\"error\":{\"message\":\"%s\",\"code\":368}}", longmsg);
 	r = answer(400, body, GRAPH_CALL_PAGE, &ge);
-	CHECK(r == FBV_ERR_GRAPH && strlen(ge.message) == 255);   /* 'x' + 127 x 2 bytes */
+	CHECK(r == FBV_ERR_REFUSED && strlen(ge.message) == 255);   /* 'x' + 127 x 2 bytes */
 	CHECK(strstr(line, "\\x") == NULL);
 }
 
@@ -379,9 +399,9 @@ test_page(void)
 	s = "{\"name\":\"Not Mine\",\"id\":\"1234\"}";
 	graph_page_init(&p);
 	CHECK(json_parse(&j, s, strlen(s)) == FBV_OK);
-	CHECK(parse_page(&j, "1234", &p, &ge) == FBV_ERR_GRAPH && ge.code == 0);
-	CHECK(graph_error_exit(FBV_ERR_GRAPH, &ge) == EX_NOPERM);
-	graph_error_describe(FBV_ERR_GRAPH, &ge, line, sizeof(line));
+	CHECK(parse_page(&j, "1234", &p, &ge) == FBV_ERR_REFUSED && ge.code == 0);
+	CHECK(exit_code_of(FBV_ERR_REFUSED, &ge) == EX_NOPERM);
+	graph_error_describe(FBV_ERR_REFUSED, &ge, line, sizeof(line));
 	CHECK(says("no page token for this page"));
 	graph_page_free(&p);
 	json_free(&j);
@@ -476,13 +496,13 @@ test_debug(void)
 	CHECK(json_parse(&j, invalid, strlen(invalid)) == FBV_OK && parse_debug(&j, &t) == FBV_OK);
 	CHECK(!t.is_valid && t.err_code == 190 && t.err_subcode == 467 &&
 	    strncmp(t.err_message, "Invalid OAuth", 13) == 0);
-	CHECK(graph_token_error(&t, &ge) == FBV_ERR_GRAPH && ge.code == 190 && ge.subcode == 467);
-	graph_error_describe(FBV_ERR_GRAPH, &ge, line, sizeof(line));
+	CHECK(graph_token_error(&t, &ge) == FBV_ERR_REFUSED && ge.code == 190 && ge.subcode == 467);
+	graph_error_describe(FBV_ERR_REFUSED, &ge, line, sizeof(line));
 	CHECK(says("the token is invalid (code 190/467)"));
-	CHECK(graph_error_exit(FBV_ERR_GRAPH, &ge) == EX_NOPERM);
+	CHECK(exit_code_of(FBV_ERR_REFUSED, &ge) == EX_NOPERM);
 	t.err_code = t.err_subcode = 0;
-	CHECK(graph_token_error(&t, &ge) == FBV_ERR_GRAPH && ge.code == 190);
-	graph_error_describe(FBV_ERR_GRAPH, &ge, line, sizeof(line));
+	CHECK(graph_token_error(&t, &ge) == FBV_ERR_REFUSED && ge.code == 190);
+	graph_error_describe(FBV_ERR_REFUSED, &ge, line, sizeof(line));
 	CHECK(says("the access token was rejected (code 190): get a fresh one"));
 	json_free(&j);
 	graph_token_info_free(&t);
@@ -643,7 +663,7 @@ open_with(const char *url, const char *version, const char *app_id, size_t secre
 
 	conf_defaults(&c, url);
 	c.version = version;
-	r = graph_open(&c, app_id, (const unsigned char *)"s3cret", secret_len, &g);
+	r = graph_open(&c, test_http(), app_id, (const unsigned char *)"s3cret", secret_len, &g);
 	if (r != FBV_OK && g != NULL)
 		return -100;
 	graph_close(g);

@@ -22,9 +22,9 @@ static int passed, failed;
 static void
 test_proof(void)
 {
-	char hex[FBV_PROOF_HEX];
+	char hex[FBV_HMAC_HEX];
 
-	appsecret_proof(hex, (const unsigned char *)"xyz789", 6, (const unsigned char *)"abc123", 6);
+	hmac_sha256_hex(hex, (const unsigned char *)"xyz789", 6, (const unsigned char *)"abc123", 6);
 	CHECK(strcmp(hex, "4dad02ff1693df832f9c183fe400fc4f601360be06514acb4a73edb783eec345") == 0);
 }
 

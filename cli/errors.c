@@ -1,0 +1,72 @@
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../crypto/errors.h"
+#include "errors.h"
+
+static const struct {
+	int err;
+	int exit;
+	const char *text;       /* NULL: strerror(errno) */
+} table[] = {
+	{ FBV_OK, 0, "success" },
+	{ FBV_ERR_NOMEM, EXIT_INTERNAL, "out of memory" },
+	{ FBV_ERR_SYSTEM, EXIT_IO, NULL },
+	{ FBV_ERR_CORRUPT, EXIT_CORRUPT, "vault is corrupted or was tampered with" },
+	{ FBV_ERR_BAD_MAGIC, EXIT_CORRUPT, "not an fbvault vault" },
+	{ FBV_ERR_VERSION, EXIT_CORRUPT, "unsupported vault format version" },
+	{ FBV_ERR_KDF_LIMITS, EXIT_CORRUPT,
+	  "key derivation cost out of range (vault corrupted or tampered with)" },
+	{ FBV_ERR_WRONG_PASS, EXIT_DENIED, "wrong passphrase" },
+	{ FBV_ERR_PERM, EXIT_DENIED, "unsafe permissions" },
+	{ FBV_ERR_NO_VAULT, EXIT_NOTFOUND, "no vault" },
+	{ FBV_ERR_NO_ENTRY, EXIT_NOTFOUND, "no such entry" },
+	{ FBV_ERR_EXISTS, EXIT_EXISTS, "already exists" },
+	{ FBV_ERR_BAD_NAME, EXIT_USAGE, "invalid entry name" },
+	{ FBV_ERR_TOO_LARGE, EXIT_USAGE, "too large" },
+	{ FBV_ERR_INVALID, EXIT_USAGE, "invalid argument" },
+	{ FBV_ERR_SYMLINK, EXIT_DENIED, "is a symbolic link" },
+	{ FBV_ERR_NO_SLOT, EXIT_CORRUPT, "no key slot this fbvault can open" },
+	{ FBV_ERR_KEYRING, EXIT_UNAVAILABLE, "the Secret Service cannot be reached" },
+	{ FBV_ERR_KEYRING_ITEM, EXIT_DENIED,
+	  "the keyring item is missing or does not open the vault" },
+	{ FBV_ERR_UNSUPPORTED, EXIT_UNAVAILABLE, "not supported by this build" },
+	{ FBV_ERR_NET, EXIT_UNAVAILABLE, "cannot reach the Graph API" },
+	{ FBV_ERR_TEMPFAIL, EXIT_TEMPFAIL, "the Graph API is temporarily unavailable" },
+	{ FBV_ERR_PROTOCOL, EXIT_PROTOCOL, "unexpected response from the Graph API" },
+	{ FBV_ERR_REFUSED, EXIT_UNAVAILABLE, "the Graph API refused the request" },
+	{ FBV_ERR_NOT_UNLOCKED, EXIT_DENIED, "vault is not unlocked" },
+	{ FBV_ERR_DUP_SLOT, EXIT_CORRUPT, "duplicated key slot" },
+	{ FBV_ERR_DENIED, EXIT_DENIED, "the Graph API refused access" },
+	{ FBV_ERR_BAD_REQUEST, EXIT_CORRUPT, "the Graph API refused a parameter" },
+};
+
+static size_t
+find(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].err == err)
+			return i;
+	return (size_t)-1;
+}
+
+const char *
+fbv_strerror(int err)
+{
+	size_t i = find(err);
+
+	if (i == (size_t)-1)
+		return "unknown error";
+	return table[i].text != NULL ? table[i].text : strerror(errno);
+}
+
+int
+err_exit_code(int err)
+{
+	size_t i = find(err);
+
+	return i == (size_t)-1 ? EXIT_INTERNAL : table[i].exit;
+}
