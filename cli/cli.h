@@ -10,6 +10,7 @@
 #include "../crypto/secmem.h"
 #include "../vault/vault.h"
 #include "errors.h"
+#include "obuf.h"
 
 struct ctx {
 	char *vault_path;
@@ -39,8 +40,6 @@ int fail_err(int err, const char *what);
 int usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void print_usage(const struct command *cmd, FILE *f);
-int write_all_fd(int fd, const void *p, size_t len);
-void json_print_string(FILE *f, const char *s, size_t len);
 void term_escape(FILE *f, const char *s, size_t len);
 int64_t now_unix(void);
 void format_time(int64_t t, char *buf, size_t len);

@@ -9,6 +9,7 @@
 
 #include "../crypto/errors.h"
 #include "../vault/store.h"
+#include "../vault/io.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -200,8 +201,8 @@ cmd_get(struct ctx *c, int argc, char **argv)
 		return r;
 	if ((e = entries_find(&v->entries, argv[optind])) == NULL)
 		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
-	else if (write_all_fd(STDOUT_FILENO, e->value, e->value_len) != 0 ||
-	    (!no_newline && write_all_fd(STDOUT_FILENO, "\n", 1) != 0))
+	else if (fd_write_all(STDOUT_FILENO, e->value, e->value_len) != 0 ||
+	    (!no_newline && fd_write_all(STDOUT_FILENO, "\n", 1) != 0))
 		r = fail(EXIT_IO, "cannot write the value to stdout");
 	vault_free(v);
 	return r;

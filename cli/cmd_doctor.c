@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../crypto/errors.h"
+#include "../vault/io.h"
 #include "../vault/keyring.h"
 #include "../vault/unlock.h"
 #include "cli.h"
@@ -172,9 +173,7 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 static void
 check_directory(struct report *rep, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? strdup(".") : strndup(path, slash == path ? 1 :
-	    (size_t)(slash - path));
+	char *dir = path_dirname(path);
 	struct check *ck;
 	struct stat st;
 

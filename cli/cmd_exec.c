@@ -14,6 +14,9 @@
 #include "../crypto/errors.h"
 #include "../crypto/seal.h"
 #include "../graph/graph.h"
+#include "../graph/json.h"
+#include "../vault/io.h"
+#include "../vault/store.h"
 #include "cli.h"
 #include "commands.h"
 #include "template.h"
@@ -71,25 +74,6 @@ struct varset {
 	struct var v[VARS_MAX];
 	size_t n;
 };
-
-/* An sbuf whose first error sticks, so a formatter checks once at the end. */
-struct obuf {
-	struct sbuf b;
-	int err;
-};
-
-static void
-oput(struct obuf *o, const void *p, size_t n)
-{
-	if (o->err == FBV_OK)
-		o->err = sbuf_put(&o->b, p, n);
-}
-
-static void
-oputs(struct obuf *o, const char *s)
-{
-	oput(o, s, strlen(s));
-}
 
 /* Variables */
 
@@ -153,48 +137,6 @@ varset_free(struct varset *vs)
 	for (i = 0; i < vs->n; i++)
 		secret_free(vs->v[i].kv);
 	vs->n = 0;
-}
-
-/* The length of the UTF-8 sequence that c starts (0: c cannot start one),
- * its payload bits, and the least code point it may encode. */
-static size_t
-utf8_lead(unsigned char c, uint32_t *cp, uint32_t *min)
-{
-	static const struct { unsigned char mask, lead; uint32_t min; } t[] = {
-		{ 0x80, 0x00, 0 }, { 0xe0, 0xc0, 0x80 }, { 0xf0, 0xe0, 0x800 },
-		{ 0xf8, 0xf0, 0x10000 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if ((c & t[i].mask) == t[i].lead) {
-			*cp = c & (unsigned char)~t[i].mask;
-			*min = t[i].min;
-			return i + 1;
-		}
-	return 0;
-}
-
-/* Strict UTF-8: no overlong forms, surrogates, or code points past U+10FFFF. */
-static bool
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, len;
-	uint32_t cp, min;
-
-	while (i < n) {
-		if ((len = utf8_lead(s[i], &cp, &min)) == 0 || n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3fU);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
 }
 
 /* Puts entry e in variable var, if its value can travel as one. */
@@ -593,29 +535,6 @@ put_dotenv(struct obuf *out, const struct var *v)
 }
 
 static void
-put_json_string(struct obuf *out, const char *s, size_t len)
-{
-	char esc[8];
-	size_t i;
-
-	oputs(out, "\"");
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\') {
-			oputs(out, "\\");
-			oput(out, &s[i], 1);
-		} else if (ch < 0x20 || ch == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", ch);
-			oputs(out, esc);
-		} else {
-			oput(out, &s[i], 1);
-		}
-	}
-	oputs(out, "\"");
-}
-
-static void
 format_vars(struct obuf *out, const struct varset *vs, enum env_format format)
 {
 	size_t i;
@@ -629,9 +548,9 @@ format_vars(struct obuf *out, const struct varset *vs, enum env_format format)
 			put_dotenv(out, v);
 		else {
 			oputs(out, i == 0 ? "{" : ",");
-			put_json_string(out, v->kv, v->name_len);
+			oput_json_string(out, v->kv, v->name_len);
 			oputs(out, ":");
-			put_json_string(out, v->kv + v->name_len + 1, v->len - v->name_len - 1);
+			oput_json_string(out, v->kv + v->name_len + 1, v->len - v->name_len - 1);
 		}
 	}
 	if (format == FMT_JSON)
@@ -647,7 +566,7 @@ cmd_env(struct ctx *c, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' }, { 0 } };
 	struct env_opts o;
 	struct varset vs = { .n = 0 };
-	struct obuf out = { .err = FBV_OK };
+	struct obuf out;
 	int r;
 
 	if ((r = env_parse(c, &o, "env", argc, argv, own)) >= 0)
@@ -661,14 +580,14 @@ cmd_env(struct ctx *c, int argc, char **argv)
 		varset_free(&vs);
 		return r;
 	}
-	sbuf_init(&out.b, OUTPUT_MAX);
+	obuf_init(&out, OUTPUT_MAX);
 	format_vars(&out, &vs, o.format);
 	varset_free(&vs);
 	if (out.err != FBV_OK)
 		r = fail_err(out.err, "env");
-	else if (write_all_fd(STDOUT_FILENO, out.b.data, out.b.len) != 0)
+	else if (fd_write_all(STDOUT_FILENO, out.b.data, out.b.len) != 0)
 		r = fail(EXIT_IO, "cannot write to stdout: %s", strerror(errno));
-	sbuf_free(&out.b);
+	obuf_free(&out);
 	return r;
 }
 
@@ -738,20 +657,13 @@ render(const struct template *t, const struct entries *es, const char *vault_pat
 static int
 read_template(const char *path, struct sbuf *out)
 {
-	unsigned char chunk[65536];
-	int fd = STDIN_FILENO, r = FBV_OK;
-	ssize_t n;
+	int fd = STDIN_FILENO, r;
 
 	sbuf_init(out, TEMPLATE_MAX);
 	if (path != NULL && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail(errno == ENOENT ? EXIT_NOTFOUND : EXIT_IO, "cannot open %s: %s",
 		    path, strerror(errno));
-	while (r == FBV_OK && (n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		r = n < 0 ? FBV_ERR_SYSTEM : sbuf_put(out, chunk, (size_t)n);
-	}
-	sodium_memzero(chunk, sizeof(chunk));
+	r = fd_read_sbuf(fd, out);
 	if (r == FBV_ERR_SYSTEM)
 		r = fail(EXIT_IO, "cannot read %s: %s", path ? path : "stdin", strerror(errno));
 	else if (r == FBV_ERR_TOO_LARGE)
@@ -764,66 +676,16 @@ read_template(const char *path, struct sbuf *out)
 	return r;
 }
 
+/* The output replaces the file atomically, 0600 from the first byte, under
+ * a random temporary name (PATH.tmp may be somebody's file). */
 static int
-fsync_parent(const char *path)
+write_output(const char *path, const unsigned char *buf, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? strdup(".") : strndup(path, slash == path ? 1 :
-	    (size_t)(slash - path));
-	int fd, r = -1;
+	int r = store_write(path, buf, len, STORE_RANDOM_TMP);
 
-	if (dir != NULL && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		r = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return r;
-}
-
-/* 0, or the errno of the step that failed; on failure tmp is gone. */
-static int
-write_sync_rename(int fd, const char *tmp, const char *path, const unsigned char *buf,
-    size_t len)
-{
-	int err = 0;
-
-	if (write_all_fd(fd, buf, len) != 0 || fsync(fd) != 0)
-		err = errno;
-	if (close(fd) != 0 && err == 0)
-		err = errno;
-	if (err == 0 && rename(tmp, path) != 0)
-		err = errno;
-	if (err != 0)
-		unlink(tmp);
-	return err;
-}
-
-/* Writes path atomically: a new file beside it, 0600 from the first byte,
- * fsynced and renamed over it. The temporary name is random rather than
- * store_write()'s PATH.tmp, which is safe only under the vault's lock: in a
- * user's directory PATH.tmp may be somebody's file. */
-static int
-write_atomic(const char *path, const unsigned char *buf, size_t len)
-{
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	int fd = -1, tries, err;
-
-	if (tmp == NULL)
-		return fail(EXIT_INTERNAL, "out of memory");
-	for (tries = 0; fd < 0 && tries < 16; tries++) {
-		snprintf(tmp, n, "%s.%08x", path, randombytes_random());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0)
-		err = errno;
-	else if ((err = write_sync_rename(fd, tmp, path, buf, len)) == 0 &&
-	    fsync_parent(path) != 0)
-		err = errno;
-	free(tmp);
-	return err == 0 ? 0 : fail(EXIT_IO, "cannot write %s: %s", path, strerror(err));
+	if (r == FBV_ERR_SYSTEM)
+		return fail(EXIT_IO, "cannot write %s: %s", path, strerror(errno));
+	return r == FBV_OK ? 0 : fail_err(r, path);
 }
 
 struct inject_opts {
@@ -860,8 +722,8 @@ inject_run(struct ctx *c, const struct template *t, const char *output)
 	r = render(t, &v->entries, c->vault_path, &out);
 	vault_free(v);
 	if (r == 0 && output != NULL)
-		r = write_atomic(output, out.data, out.len);
-	else if (r == 0 && write_all_fd(STDOUT_FILENO, out.data, out.len) != 0)
+		r = write_output(output, out.data, out.len);
+	else if (r == 0 && fd_write_all(STDOUT_FILENO, out.data, out.len) != 0)
 		r = fail(EXIT_IO, "cannot write to stdout: %s", strerror(errno));
 	sbuf_free(&out);
 	return r;

@@ -10,6 +10,7 @@
 
 #include "../crypto/errors.h"
 #include "../vault/store.h"
+#include "../vault/io.h"
 #include "cli.h"
 
 #define PASS_MAX 1024
@@ -87,10 +88,10 @@ read_tty_line(const char *prompt, struct sbuf *out)
 	/* Echo off before the prompt shows, so nothing typed after it is
 	 * echoed or flushed away. */
 	tcsetattr(fd, TCSAFLUSH, &quiet);
-	(void)write_all_fd(fd, prompt, strlen(prompt));
+	(void)fd_write_all(fd, prompt, strlen(prompt));
 	r = read_line_fd(fd, out);
 	tcsetattr(fd, TCSAFLUSH, &saved);
-	(void)write_all_fd(fd, "\n", 1);
+	(void)fd_write_all(fd, "\n", 1);
 out:
 	close(fd);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -193,9 +194,7 @@ read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out)
 int
 read_input(const char *prompt, size_t max, bool binary, struct sbuf *out)
 {
-	unsigned char chunk[65536];
-	ssize_t n;
-	int r = FBV_OK;
+	int r;
 
 	sbuf_init(out, max + 2);
 	if (isatty(STDIN_FILENO)) {
@@ -203,17 +202,7 @@ read_input(const char *prompt, size_t max, bool binary, struct sbuf *out)
 		return r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot read the value: %s",
 		    fbv_strerror(r));
 	}
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = FBV_ERR_SYSTEM;
-			break;
-		}
-		if ((r = sbuf_put(out, chunk, (size_t)n)) != FBV_OK)
-			break;
-	}
-	sodium_memzero(chunk, sizeof(chunk));
+	r = fd_read_sbuf(STDIN_FILENO, out);
 	if (r == FBV_OK && !binary && out->len > 0 && out->data[out->len - 1] == '\n') {
 		out->len--;
 		if (out->len > 0 && out->data[out->len - 1] == '\r')

@@ -70,6 +70,17 @@ utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i += len)
+		if ((len = utf8_seq_len(s + i, n - i)) == 0)
+			return false;
+	return true;
+}
+
 static size_t
 utf8_put(unsigned char out[4], uint32_t cp)
 {

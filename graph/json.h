@@ -64,5 +64,7 @@ bool json_is_null(const struct json *j, int i);
  * 0 when s does not start one: overlong forms, surrogates and code points
  * past U+10FFFF are invalid. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* Whether all of s is valid UTF-8 in that sense. */
+bool utf8_valid(const unsigned char *s, size_t n);
 
 #endif

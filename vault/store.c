@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -10,8 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "../crypto/errors.h"
 #include "format.h"
+#include "io.h"
 #include "store.h"
 
 static char *
@@ -72,7 +76,8 @@ read_all(int fd, unsigned char **buf, size_t *len)
 {
 	struct stat st;
 	unsigned char *p;
-	size_t off = 0;
+	size_t got;
+	int r;
 
 	if (fstat(fd, &st) != 0)
 		return FBV_ERR_SYSTEM;
@@ -80,21 +85,17 @@ read_all(int fd, unsigned char **buf, size_t *len)
 		return FBV_ERR_TOO_LARGE;
 	if ((p = malloc((size_t)st.st_size + 1)) == NULL)
 		return FBV_ERR_NOMEM;
-	while (off < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + off, (size_t)st.st_size - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(p);
-			if (n == 0)
-				errno = EIO;
-			return FBV_ERR_SYSTEM;
-		}
-		off += (size_t)n;
+	if ((r = fd_read_full(fd, p, (size_t)st.st_size, &got)) == FBV_OK &&
+	    got != (size_t)st.st_size) {
+		errno = EIO;    /* the file shrank under us */
+		r = FBV_ERR_SYSTEM;
+	}
+	if (r != FBV_OK) {
+		free(p);
+		return r;
 	}
 	*buf = p;
-	*len = off;
+	*len = got;
 	return FBV_OK;
 }
 
@@ -134,36 +135,13 @@ store_make_dirs(const char *path)
 }
 
 static int
-write_all(int fd, const unsigned char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return FBV_ERR_SYSTEM;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return FBV_OK;
-}
-
-static int
 fsync_dir(const char *path)
 {
-	char *dir = strdup(path), *slash;
+	char *dir = path_dirname(path);
 	int fd, r = FBV_OK;
 
 	if (dir == NULL)
 		return FBV_ERR_NOMEM;
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0)
 		r = FBV_ERR_SYSTEM;
@@ -174,54 +152,88 @@ fsync_dir(const char *path)
 }
 
 int
-store_write(const char *path, const unsigned char *buf, size_t len, int exclusive)
+store_write(const char *path, const unsigned char *buf, size_t len, int flags)
 {
-	return store_write_parts(path, buf, len, NULL, 0, exclusive);
+	return store_write_parts(path, buf, len, NULL, 0, flags);
+}
+
+#define TMP_TRIES 16
+
+/* The temporary file beside path, 0600 from the first byte. PATH.tmp is
+ * ours only under the vault's lock: then one left by a writer killed
+ * mid-save is stale and goes. Elsewhere PATH.tmp may be somebody's file,
+ * so a random name is taken instead. */
+static int
+open_tmp(const char *path, int flags, char **tmp)
+{
+	size_t n = strlen(path) + 16;
+	int fd = -1, tries;
+
+	if ((*tmp = malloc(n)) == NULL)
+		return -1;
+	if (!(flags & STORE_RANDOM_TMP)) {
+		snprintf(*tmp, n, "%s.tmp", path);
+		if (unlink(*tmp) != 0 && errno != ENOENT)
+			return -1;
+		return open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	for (tries = 0; fd < 0 && tries < TMP_TRIES; tries++) {
+		snprintf(*tmp, n, "%s.%08x", path, randombytes_random());
+		fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+/* Writes and syncs the two parts, then closes fd (also on failure). */
+static int
+write_sync_close(int fd, const unsigned char *head, size_t head_len,
+    const unsigned char *tail, size_t tail_len)
+{
+	int r, saved;
+
+	if ((r = fd_write_all(fd, head, head_len)) == FBV_OK &&
+	    (r = fd_write_all(fd, tail, tail_len)) == FBV_OK && fsync(fd) != 0)
+		r = FBV_ERR_SYSTEM;
+	saved = errno;
+	if (close(fd) != 0 && r == FBV_OK)
+		return FBV_ERR_SYSTEM;
+	errno = saved;
+	return r;
+}
+
+/* Puts the written temporary file at path: a link that fails when path
+ * exists, or a rename over it. */
+static int
+place(const char *tmp, const char *path, bool exclusive)
+{
+	if (exclusive && link(tmp, path) != 0)
+		return errno == EEXIST ? FBV_ERR_EXISTS : FBV_ERR_SYSTEM;
+	if (exclusive)
+		unlink(tmp);
+	else if (rename(tmp, path) != 0)
+		return FBV_ERR_SYSTEM;
+	return FBV_OK;
 }
 
 int
 store_write_parts(const char *path, const unsigned char *head, size_t head_len,
-    const unsigned char *tail, size_t tail_len, int exclusive)
+    const unsigned char *tail, size_t tail_len, int flags)
 {
-	char *tmp = path_join(path, ".tmp");
-	int fd = -1, r, saved;
+	char *tmp = NULL;
+	int fd, r, saved;
 
-	if (tmp == NULL)
-		return FBV_ERR_NOMEM;
-	/* Left by a writer killed mid-save; we hold the lock, so it is stale. */
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		r = FBV_ERR_SYSTEM;
-		goto out;
+	if ((fd = open_tmp(path, flags, &tmp)) < 0) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return tmp == NULL ? FBV_ERR_NOMEM : FBV_ERR_SYSTEM;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = FBV_ERR_SYSTEM;
-		goto out;
-	}
-	if ((r = write_all(fd, head, head_len)) != FBV_OK ||
-	    (r = write_all(fd, tail, tail_len)) != FBV_OK)
-		goto out;
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		r = FBV_ERR_SYSTEM;
-		goto out;
-	}
-	fd = -1;
-	if (exclusive && link(tmp, path) != 0) {
-		r = errno == EEXIST ? FBV_ERR_EXISTS : FBV_ERR_SYSTEM;
-		goto out;
-	}
-	if (!exclusive && rename(tmp, path) != 0) {
-		r = FBV_ERR_SYSTEM;
-		goto out;
-	}
-	if (exclusive)
-		unlink(tmp);
-	r = fsync_dir(path);
-out:
+	if ((r = write_sync_close(fd, head, head_len, tail, tail_len)) == FBV_OK &&
+	    (r = place(tmp, path, (flags & STORE_EXCLUSIVE) != 0)) == FBV_OK)
+		r = fsync_dir(path);
 	saved = errno;
-	if (fd >= 0)
-		close(fd);
 	if (r != FBV_OK)
 		unlink(tmp);
 	free(tmp);

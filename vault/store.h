@@ -18,13 +18,19 @@ int store_check_fd(int fd);
 /* Creates the missing parent directories of path with mode 0700. */
 int store_make_dirs(const char *path);
 
-/* Replaces path with buf: PATH.tmp is written, fsynced, renamed over
- * path, and the directory fsynced. On failure path is as it was and the
- * temporary file is gone. Call with the writers' lock held. */
-int store_write(const char *path, const unsigned char *buf, size_t len, int exclusive);
+/* Replaces path with buf: a temporary file beside it is written (0600
+ * from the first byte), fsynced, renamed over path, and the directory
+ * fsynced. On failure path is as it was and the temporary file is gone.
+ * Flags: STORE_EXCLUSIVE refuses to replace an existing path
+ * (FBV_ERR_EXISTS); STORE_RANDOM_TMP names the temporary file at random
+ * rather than PATH.tmp, which only a writer holding the vault's lock may
+ * use (any other file a user names: inject's output). */
+#define STORE_EXCLUSIVE 1
+#define STORE_RANDOM_TMP 2
+int store_write(const char *path, const unsigned char *buf, size_t len, int flags);
 /* The same with the file's bytes given in two parts, head then tail. */
 int store_write_parts(const char *path, const unsigned char *head, size_t head_len,
-    const unsigned char *tail, size_t tail_len, int exclusive);
+    const unsigned char *tail, size_t tail_len, int flags);
 
 /* Exclusive writers' lock on PATH.lock; waits at most timeout_ms. */
 int store_lock(const char *path, int timeout_ms, int *fd);

@@ -520,7 +520,7 @@ vault_save(struct vault *v, bool exclusive)
 	sbuf_init(&file, FBV_FILE_MAX);
 	if ((r = serialize(v, &file)) == FBV_OK)
 		r = store_write_parts(v->path, file.data, file.len, v->cipher, v->cipher_len,
-		    exclusive);
+		    exclusive ? STORE_EXCLUSIVE : 0);
 	sbuf_free(&file);
 	return r;
 }
