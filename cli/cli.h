@@ -65,9 +65,12 @@ bool have_tty(void);
 
 /* open.c */
 int vault_open_read(struct ctx *c, struct vault **out);
-int vault_open_write(struct ctx *c, struct vault **out, int *lock_fd);
-int vault_lock_reload(struct ctx *c, struct vault **v, int *lock_fd);
-int vault_commit(struct ctx *c, struct vault *v, int lock_fd);
+struct vault_txn;
+int edit_begin(struct ctx *c, struct vault *opened, struct vault_txn *t);
+int edit_open(struct ctx *c, struct vault_txn *t);
+int edit_commit(struct ctx *c, struct vault_txn *t);
+int edit_abort(struct vault_txn *t, int code);
+#define LOCK_TIMEOUT_MS 30000
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
 
 /* duration.c */

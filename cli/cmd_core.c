@@ -9,6 +9,7 @@
 
 #include "../crypto/errors.h"
 #include "../vault/store.h"
+#include "../vault/txn.h"
 #include "../vault/io.h"
 #include "cli.h"
 #include "commands.h"
@@ -68,9 +69,10 @@ cmd_init(struct ctx *c, int argc, char **argv)
 {
 	static const struct option own[] = { { "kdf", required_argument, NULL, 'k' }, { 0 } };
 	struct init_opts o = { KDF_MODERATE, command_find("init") };
+	struct vault_txn t;
 	struct sbuf pass;
 	struct vault *v;
-	int r, lock;
+	int r;
 
 	if ((r = parse_options(c, o.cmd, argc, argv, "+h", own, &o, init_opt)) >= 0)
 		return r;
@@ -83,17 +85,10 @@ cmd_init(struct ctx *c, int argc, char **argv)
 		    fbv_strerror(FBV_ERR_SYSTEM));
 	if ((r = read_passphrase(c, PASS_INIT, &pass)) != 0)
 		return r;
-	if ((r = store_lock(c->vault_path, 30000, &lock)) != FBV_OK) {
-		sbuf_free(&pass);
-		return fail_err(r, c->vault_path);
-	}
 	r = vault_create(c->vault_path, (const char *)pass.data, pass.len, o.level, &v);
 	sbuf_free(&pass);
-	if (r == FBV_OK) {
-		r = vault_save(v, true);
-		vault_free(v);
-	}
-	store_unlock(lock);
+	if (r == FBV_OK && (r = txn_begin_create(v, LOCK_TIMEOUT_MS, &t)) == FBV_OK)
+		r = txn_commit(&t);
 	if (r == FBV_ERR_EXISTS)
 		return fail(EXIT_EXISTS, "a vault already exists at %s", c->vault_path);
 	if (r != FBV_OK)
@@ -128,11 +123,12 @@ cmd_put(struct ctx *c, int argc, char **argv)
 	const struct command *cmd = command_find("put");
 	struct put_opts o = { false, false };
 	char prompt[FBV_NAME_MAX + 16];
+	struct vault_txn t;
 	struct sbuf value;
 	struct vault *v;
 	struct entry *e;
 	const char *name;
-	int r, lock;
+	int r;
 
 	if ((r = parse_options(c, cmd, argc, argv, "+hfb", own, &o, put_opt)) >= 0)
 		return r;
@@ -144,30 +140,24 @@ cmd_put(struct ctx *c, int argc, char **argv)
 		    "not starting with / or -, without '..'", name);
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if (!o.force && entries_find(&v->entries, name) != NULL) {
+	if (!o.force && vault_find(v, name) != NULL) {
 		vault_free(v);
 		return fail(EXIT_EXISTS, "entry '%s' exists; use --force to replace it", name);
 	}
 	snprintf(prompt, sizeof(prompt), "Value for %s: ", name);
-	if ((r = read_input(prompt, FBV_VALUE_MAX, o.binary, &value)) != 0 ||
-	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
-		sbuf_free(&value);
+	if ((r = read_input(prompt, FBV_VALUE_MAX, o.binary, &value)) != 0) {
 		vault_free(v);
 		return r;
 	}
-	r = entries_put(&v->entries, name, value.data, value.len, o.force, now_unix(), &e);
+	if ((r = edit_begin(c, v, &t)) != 0) {
+		sbuf_free(&value);
+		return r;
+	}
+	r = vault_put(t.v, name, value.data, value.len, o.force, now_unix(), &e);
 	sbuf_free(&value);
 	if (r == FBV_OK && !meta_has(e, META_KIND))
 		r = meta_set_str(e, META_KIND, "secret");
-	if (r != FBV_OK) {
-		vault_free(v);
-		store_unlock(lock);
-		return fail_err(r, name);
-	}
-	v->dirty = true;
-	r = vault_commit(c, v, lock);
-	vault_free(v);
-	return r;
+	return r == FBV_OK ? edit_commit(c, &t) : edit_abort(&t, fail_err(r, name));
 }
 
 /* get */
@@ -187,8 +177,8 @@ cmd_get(struct ctx *c, int argc, char **argv)
 	static const struct option own[] = { { "no-newline", no_argument, NULL, 'n' }, { 0 } };
 	const struct command *cmd = command_find("get");
 	bool no_newline = false;
+	const struct entry *e;
 	struct vault *v;
-	struct entry *e;
 	int r;
 
 	if ((r = parse_options(c, cmd, argc, argv, "+hn", own, &no_newline, flag_opt)) >= 0)
@@ -199,7 +189,7 @@ cmd_get(struct ctx *c, int argc, char **argv)
 		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if ((e = entries_find(&v->entries, argv[optind])) == NULL)
+	if ((e = vault_find(v, argv[optind])) == NULL)
 		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
 	else if (fd_write_all(STDOUT_FILENO, e->value, e->value_len) != 0 ||
 	    (!no_newline && fd_write_all(STDOUT_FILENO, "\n", 1) != 0))
@@ -273,19 +263,19 @@ expiry_text(const struct entry *e, char *buf, size_t len)
 }
 
 static void
-list_table(FILE *f, const struct entries *es)
+list_table(FILE *f, const struct vault *v)
 {
 	bool tty = isatty(fileno(f));
 	size_t i, w = 4;
 	char updated[64], expires[64];
 
-	for (i = 0; i < es->n; i++)
-		if (strlen(es->v[i].name) > w)
-			w = strlen(es->v[i].name);
+	for (i = 0; i < vault_count(v); i++)
+		if (strlen(vault_entry(v, i)->name) > w)
+			w = strlen(vault_entry(v, i)->name);
 	if (tty)
 		fprintf(f, "%-*s  %-10s  %-20s  %s\n", (int)w, "NAME", "KIND", "UPDATED", "EXPIRES");
-	for (i = 0; i < es->n; i++) {
-		const struct entry *e = &es->v[i];
+	for (i = 0; i < vault_count(v); i++) {
+		const struct entry *e = vault_entry(v, i);
 		const char *kind = "secret";
 		size_t klen = 6;
 
@@ -314,8 +304,8 @@ list_names_if_unlocked(struct ctx *c)
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
 		return fail_err(r, c->vault_path);
 	if ((r = vault_key_sources(c, v, false)) == 0)
-		for (i = 0; i < v->entries.n; i++)
-			printf("%s\n", v->entries.v[i].name);
+		for (i = 0; i < vault_count(v); i++)
+			printf("%s\n", vault_entry(v, i)->name);
 	vault_free(v);
 	return r;
 }
@@ -353,14 +343,14 @@ cmd_list(struct ctx *c, int argc, char **argv)
 		return r;
 	if (o.json) {
 		fputc('[', stdout);
-		for (i = 0; i < v->entries.n; i++) {
+		for (i = 0; i < vault_count(v); i++) {
 			if (i > 0)
 				fputc(',', stdout);
-			entry_json(stdout, &v->entries.v[i]);
+			entry_json(stdout, vault_entry(v, i));
 		}
 		fputs("]\n", stdout);
 	} else {
-		list_table(stdout, &v->entries);
+		list_table(stdout, v);
 	}
 	vault_free(v);
 	return 0;
@@ -372,8 +362,8 @@ int
 cmd_rm(struct ctx *c, int argc, char **argv)
 {
 	const struct command *cmd = command_find("rm");
-	struct vault *v;
-	int r, lock;
+	struct vault_txn t;
+	int r;
 
 	if ((r = parse_options(c, cmd, argc, argv, "+h", NULL, NULL, NULL)) >= 0)
 		return r;
@@ -381,17 +371,12 @@ cmd_rm(struct ctx *c, int argc, char **argv)
 		return usage_error(cmd, "rm takes one NAME");
 	if (name_check(argv[optind]) != FBV_OK)
 		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
-	if ((r = vault_open_write(c, &v, &lock)) != 0)
+	if ((r = edit_open(c, &t)) != 0)
 		return r;
-	if (entries_remove(&v->entries, argv[optind]) != FBV_OK) {
-		vault_free(v);
-		store_unlock(lock);
-		return fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
-	}
-	v->dirty = true;
-	r = vault_commit(c, v, lock);
-	vault_free(v);
-	return r;
+	if (vault_remove(t.v, argv[optind]) != FBV_OK)
+		return edit_abort(&t, fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind],
+		    c->vault_path));
+	return edit_commit(c, &t);
 }
 
 /* passwd: rewraps the passphrase slot; the payload is not re-encrypted. */
@@ -403,9 +388,10 @@ cmd_passwd(struct ctx *c, int argc, char **argv)
 	struct init_opts o = { KDF_MODERATE, command_find("passwd") };
 	bool level_given;
 	uint64_t ops, mem;
+	struct vault_txn t;
 	struct sbuf pass;
 	struct vault *v;
-	int r, lock;
+	int r;
 
 	o.level = (enum kdf_level)-1;
 	if ((r = parse_options(c, o.cmd, argc, argv, "+h", own, &o, init_opt)) >= 0)
@@ -415,25 +401,21 @@ cmd_passwd(struct ctx *c, int argc, char **argv)
 	level_given = o.level != (enum kdf_level)-1;
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0 ||
-	    (r = vault_lock_reload(c, &v, &lock)) != 0) {
-		sbuf_free(&pass);
+	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0) {
 		vault_free(v);
+		return r;
+	}
+	if ((r = edit_begin(c, v, &t)) != 0) {
+		sbuf_free(&pass);
 		return r;
 	}
 	if (level_given)
 		kdf_level_params(o.level, &ops, &mem);
-	else if (vault_kdf_params(v, &ops, &mem) != FBV_OK)
+	else if (vault_kdf_params(t.v, &ops, &mem) != FBV_OK)
 		kdf_level_params(KDF_MODERATE, &ops, &mem);
-	r = vault_set_passphrase(v, (const char *)pass.data, pass.len, ops, mem);
+	r = vault_set_passphrase(t.v, (const char *)pass.data, pass.len, ops, mem);
 	sbuf_free(&pass);
-	if (r != FBV_OK) {
-		vault_free(v);
-		store_unlock(lock);
-		return fail_err(r, c->vault_path);
-	}
-	r = vault_commit(c, v, lock);
-	vault_free(v);
+	r = r == FBV_OK ? edit_commit(c, &t) : edit_abort(&t, fail_err(r, c->vault_path));
 	if (r == 0 && !c->quiet)
 		fprintf(stderr, "fbvault: passphrase changed\n");
 	return r;

@@ -363,8 +363,8 @@ check_tokens(struct report *rep, struct ctx *c, struct vault *v)
 		    "the passphrase with --passphrase-fd N or FBVAULT_PASSPHRASE_FILE");
 		return;
 	}
-	for (i = 0; i < v->entries.n; i++) {
-		const struct entry *e = &v->entries.v[i];
+	for (i = 0; i < vault_count(v); i++) {
+		const struct entry *e = vault_entry(v, i);
 
 		if (meta_has(e, META_EXPIRES_AT) || meta_has(e, META_DATA_ACCESS_EXPIRES_AT)) {
 			check_token(rep, e);

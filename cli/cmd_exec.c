@@ -262,21 +262,21 @@ is_token(const struct entry *e)
 
 /* "fbvault: WHAT: 111, 222" on stderr; page ids passed name_check(). */
 static int
-fail_pages(int code, const char *what, const struct entries *es)
+fail_pages(int code, const char *what, const struct vault *v)
 {
 	size_t i, shown = 0;
 
 	fprintf(stderr, "fbvault: %s", what);
-	for (i = 0; i < es->n; i++)
-		if (is_page(&es->v[i]))
+	for (i = 0; i < vault_count(v); i++)
+		if (is_page(vault_entry(v, i)))
 			fprintf(stderr, "%s%s", shown++ ? ", " : ": ",
-			    es->v[i].name + strlen(PAGE_PREFIX));
+			    vault_entry(v, i)->name + strlen(PAGE_PREFIX));
 	fputs(shown ? "\n" : ": none\n", stderr);
 	return code;
 }
 
 static int
-page_pick(const struct ctx *c, const char *page, const struct entries *es,
+page_pick(const struct ctx *c, const char *page, const struct vault *v,
     const struct entry **out)
 {
 	char name[FBV_NAME_MAX + 1], what[FBV_NAME_MAX + 64];
@@ -284,19 +284,19 @@ page_pick(const struct ctx *c, const char *page, const struct entries *es,
 
 	if (page != NULL) {
 		snprintf(name, sizeof(name), PAGE_PREFIX "%s", page);
-		if ((*out = entries_find(es, name)) != NULL)
+		if ((*out = vault_find(v, name)) != NULL)
 			return 0;
 		snprintf(what, sizeof(what), "no page %s in the vault; its pages", page);
-		return fail_pages(EXIT_NOTFOUND, what, es);
+		return fail_pages(EXIT_NOTFOUND, what, v);
 	}
-	for (i = 0; i < es->n; i++)
-		if (is_page(&es->v[i]) && count++ == 0)
-			*out = &es->v[i];
+	for (i = 0; i < vault_count(v); i++)
+		if (is_page(vault_entry(v, i)) && count++ == 0)
+			*out = vault_entry(v, i);
 	if (count == 0)
 		return fail(EXIT_NOTFOUND, "no page token in %s; run: fbvault login", c->vault_path);
 	if (count > 1)
 		return fail_pages(EXIT_USAGE, "the vault holds several pages; name one with "
-		    "--page PAGE_ID", es);
+		    "--page PAGE_ID", v);
 	return 0;
 }
 
@@ -323,10 +323,10 @@ ttl_check(const struct env_opts *o, const struct entry *e)
 }
 
 static int
-need_entry(const struct ctx *c, const struct entries *es, const char *name,
+need_entry(const struct ctx *c, const struct vault *v, const char *name,
     const char *why, const struct entry **out)
 {
-	if ((*out = entries_find(es, name)) != NULL)
+	if ((*out = vault_find(v, name)) != NULL)
 		return 0;
 	return fail(EXIT_NOTFOUND, "no %s entry in %s (%s needs it); run: fbvault login",
 	    name, c->vault_path, why);
@@ -335,7 +335,7 @@ need_entry(const struct ctx *c, const struct entries *es, const char *name,
 /* FB_PAGE_ID, FB_PAGE_ACCESS_TOKEN, FB_APP_ID, FB_APPSECRET_PROOF and,
  * when known, FB_TOKEN_EXPIRES_AT. The App Secret itself stays behind. */
 static int
-add_page_vars(const struct ctx *c, const struct env_opts *o, const struct entries *es,
+add_page_vars(const struct ctx *c, const struct env_opts *o, const struct vault *v,
     struct varset *vs)
 {
 	const struct entry *page = NULL, *app_id, *secret;
@@ -343,9 +343,9 @@ add_page_vars(const struct ctx *c, const struct env_opts *o, const struct entrie
 	int64_t at;
 	int r;
 
-	if ((r = page_pick(c, o->page, es, &page)) != 0 ||
-	    (r = need_entry(c, es, "app-id", "FB_APP_ID", &app_id)) != 0 ||
-	    (r = need_entry(c, es, "app-secret", "FB_APPSECRET_PROOF", &secret)) != 0 ||
+	if ((r = page_pick(c, o->page, v, &page)) != 0 ||
+	    (r = need_entry(c, v, "app-id", "FB_APP_ID", &app_id)) != 0 ||
+	    (r = need_entry(c, v, "app-secret", "FB_APPSECRET_PROOF", &secret)) != 0 ||
 	    (o->min_ttl >= 0 && (r = ttl_check(o, page)) != 0) ||
 	    (r = varset_add_str(vs, "FB_PAGE_ID", page->name + strlen(PAGE_PREFIX))) != 0 ||
 	    (r = add_entry(o, vs, "FB_PAGE_ACCESS_TOKEN", strlen("FB_PAGE_ACCESS_TOKEN"),
@@ -363,7 +363,7 @@ add_page_vars(const struct ctx *c, const struct env_opts *o, const struct entrie
 }
 
 static int
-add_spec_vars(const struct ctx *c, const struct env_opts *o, const struct entries *es,
+add_spec_vars(const struct ctx *c, const struct env_opts *o, const struct vault *v,
     struct varset *vs, bool *ttl_checked)
 {
 	const struct entry *e;
@@ -371,7 +371,7 @@ add_spec_vars(const struct ctx *c, const struct env_opts *o, const struct entrie
 	int r;
 
 	for (i = 0; i < o->nspecs; i++) {
-		if ((e = entries_find(es, o->specs[i].name)) == NULL)
+		if ((e = vault_find(v, o->specs[i].name)) == NULL)
 			return fail(EXIT_NOTFOUND, "no entry '%s' in %s", o->specs[i].name,
 			    c->vault_path);
 		if (o->min_ttl >= 0 && is_token(e)) {
@@ -396,8 +396,8 @@ load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs)
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if (!with_page || (r = add_page_vars(c, o, &v->entries, vs)) == 0)
-		r = add_spec_vars(c, o, &v->entries, vs, &ttl_checked);
+	if (!with_page || (r = add_page_vars(c, o, v, vs)) == 0)
+		r = add_spec_vars(c, o, v, vs, &ttl_checked);
 	vault_free(v);
 	if (r == 0 && o->min_ttl >= 0 && !ttl_checked)
 		r = usage_error(o->cmd, "--min-ttl: none of the entries asked for is a token");
@@ -614,9 +614,9 @@ fail_ref(int code, const struct template *t, size_t line, const char *what,
 }
 
 static bool
-entry_lookup(const void *es, const char *name, const unsigned char **value, size_t *len)
+entry_lookup(const void *v, const char *name, const unsigned char **value, size_t *len)
 {
-	const struct entry *e = entries_find(es, name);
+	const struct entry *e = vault_find(v, name);
 
 	if (e == NULL)
 		return false;
@@ -628,12 +628,12 @@ entry_lookup(const void *es, const char *name, const unsigned char **value, size
 /* Copies t to out with each reference replaced by its entry's value; with
  * es NULL, only checks the template's syntax. */
 static int
-render(const struct template *t, const struct entries *es, const char *vault_path,
+render(const struct template *t, const struct vault *v, const char *vault_path,
     struct sbuf *out)
 {
 	struct template_error e;
 
-	switch (template_render(t->p, t->len, es != NULL ? entry_lookup : NULL, es, out, &e)) {
+	switch (template_render(t->p, t->len, v != NULL ? entry_lookup : NULL, v, out, &e)) {
 	case TEMPLATE_OK:
 		return 0;
 	case TEMPLATE_UNCLOSED:
@@ -719,7 +719,7 @@ inject_run(struct ctx *c, const struct template *t, const char *output)
 	    (r = vault_open_read(c, &v)) != 0)
 		return r;
 	sbuf_init(&out, OUTPUT_MAX);
-	r = render(t, &v->entries, c->vault_path, &out);
+	r = render(t, v, c->vault_path, &out);
 	vault_free(v);
 	if (r == 0 && output != NULL)
 		r = write_output(output, out.data, out.len);

@@ -5,6 +5,7 @@
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
 #include "../vault/store.h"
+#include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "commands.h"
@@ -26,9 +27,10 @@ keyring_enable(struct ctx *c, const struct keyring_ops *ks)
 {
 	unsigned char *kek;
 	char id[2 * FBV_ID_BYTES + 1], label[512];
+	struct vault_txn t;
 	struct vault *v;
 	bool had_slot;
-	int r, lock;
+	int r;
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
@@ -46,16 +48,11 @@ keyring_enable(struct ctx *c, const struct keyring_ops *ks)
 		return fail(err_exit_code(r), "cannot store the key in the desktop keyring: %s",
 		    fbv_strerror(r));
 	}
-	if ((r = vault_lock_reload(c, &v, &lock)) == 0) {
-		if ((r = vault_set_keyring(v, kek)) != FBV_OK) {
-			store_unlock(lock);
-			r = fail_err(r, c->vault_path);
-		} else {
-			r = vault_commit(c, v, lock);
-		}
+	if ((r = edit_begin(c, v, &t)) == 0) {
+		r = vault_set_keyring(t.v, kek);
+		r = r == FBV_OK ? edit_commit(c, &t) : edit_abort(&t, fail_err(r, c->vault_path));
 	}
 	secret_free(kek);
-	vault_free(v);
 	if (r != 0 && !had_slot)
 		ks->clear(id);
 	if (r == 0)
@@ -68,26 +65,22 @@ static int
 keyring_disable(struct ctx *c, const struct keyring_ops *ks)
 {
 	char id[2 * FBV_ID_BYTES + 1];
-	struct vault *v;
-	int r, lock;
+	struct vault_txn t;
+	int r;
 
-	if ((r = vault_open_write(c, &v, &lock)) != 0)
+	if ((r = edit_open(c, &t)) != 0)
 		return r;
-	vault_id_hex(v, id);
-	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE)) {
-		vault_free(v);
-		store_unlock(lock);
-		return fail(EXIT_DENIED, "the keyring slot is this vault's only key slot; "
-		    "refusing to remove it");
-	}
-	if (vault_remove_slot(v, FBV_SLOT_KEYRING) == FBV_OK) {
-		r = vault_commit(c, v, lock);
-	} else {
-		store_unlock(lock);
+	vault_id_hex(t.v, id);
+	if (!vault_has_slot(t.v, FBV_SLOT_KEYRING)) {
 		fprintf(stderr, "fbvault: the keyring was not enabled for %s\n", c->vault_path);
+		return edit_abort(&t, 0);
 	}
-	vault_free(v);
-	if (r != 0)
+	if (!vault_has_slot(t.v, FBV_SLOT_PASSPHRASE))
+		return edit_abort(&t, fail(EXIT_DENIED, "the keyring slot is this vault's only "
+		    "key slot; refusing to remove it"));
+	if ((r = vault_remove_slot(t.v, FBV_SLOT_KEYRING)) != FBV_OK)
+		return edit_abort(&t, fail_err(r, c->vault_path));
+	if ((r = edit_commit(c, &t)) != 0)
 		return r;
 	if ((r = ks->clear(id)) != FBV_OK && r != FBV_ERR_KEYRING_ITEM)
 		return fail(err_exit_code(r), "the keyring slot is gone, but the keyring item "

@@ -7,7 +7,7 @@
 
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
-#include "../vault/store.h"
+#include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "commands.h"
@@ -87,7 +87,7 @@ graph_connect(const struct graph_conf *conf, const char *app_id, const struct sb
 static const unsigned char *
 entry_value(const struct vault *v, const char *name, size_t *len)
 {
-	const struct entry *e = entries_find(&v->entries, name);
+	const struct entry *e = vault_find(v, name);
 
 	if (e == NULL)
 		return NULL;
@@ -244,7 +244,7 @@ put_value(struct vault *v, const char *name, const char *kind, const unsigned ch
     size_t len, int64_t now)
 {
 	struct entry *e;
-	int r = entries_put(&v->entries, name, p, len, true, now, &e);
+	int r = vault_put(v, name, p, len, true, now, &e);
 
 	return r == FBV_OK ? meta_set_str(e, META_KIND, kind) : r;
 }
@@ -255,31 +255,25 @@ store_all(struct ctx *c, struct vault *v, const struct checked *cs, size_t n,
     const char *app_id, const struct sbuf *secret, bool secret_asked)
 {
 	int64_t now = now_unix();
+	struct vault_txn t;
 	struct entry *e;
 	size_t i;
-	int r = FBV_OK, lock;
+	int r;
 
-	if ((r = vault_lock_reload(c, &v, &lock)) != 0)
+	if ((r = edit_begin(c, v, &t)) != 0)
 		return r;
-	r = put_value(v, "app-id", "app-id", (const unsigned char *)app_id, strlen(app_id), now);
+	r = put_value(t.v, "app-id", "app-id", (const unsigned char *)app_id, strlen(app_id), now);
 	if (r == FBV_OK && secret_asked)
-		r = put_value(v, "app-secret", "app-secret", secret->data, secret->len, now);
+		r = put_value(t.v, "app-secret", "app-secret", secret->data, secret->len, now);
 	for (i = 0; i < n && r == FBV_OK; i++) {
-		r = entries_put(&v->entries, cs[i].name, cs[i].token->data, cs[i].token->len, true,
-		    now, &e);
+		r = vault_put(t.v, cs[i].name, cs[i].token->data, cs[i].token->len, true, now, &e);
 		if (r == FBV_OK)
 			r = store_meta(e, &cs[i], now);
 	}
-	if (r != FBV_OK) {
-		vault_free(v);
-		store_unlock(lock);
-		return fail(err_exit_code(r), "cannot store the tokens: %s (the vault is unchanged)",
-		    fbv_strerror(r));
-	}
-	v->dirty = true;
-	r = vault_commit(c, v, lock);
-	vault_free(v);
-	return r;
+	if (r != FBV_OK)
+		return edit_abort(&t, fail(err_exit_code(r), "cannot store the tokens: %s (the "
+		    "vault is unchanged)", fbv_strerror(r)));
+	return edit_commit(c, &t);
 }
 
 static void
@@ -489,17 +483,17 @@ status_json(const struct vault *v, int64_t now)
 	size_t i, n = 0;
 
 	printf("{\"now\":%lld,\"tokens\":[", (long long)now);
-	for (i = 0; i < v->entries.n; i++) {
-		if (!is_token(&v->entries.v[i]))
+	for (i = 0; i < vault_count(v); i++) {
+		if (!is_token(vault_entry(v, i)))
 			continue;
 		if (n++ > 0)
 			putchar(',');
-		entry_json(stdout, &v->entries.v[i]);
+		entry_json(stdout, vault_entry(v, i));
 	}
 	printf("],\"warnings\":[");
-	for (i = 0, n = 0; i < v->entries.n; i++) {
-		if (!is_token(&v->entries.v[i]) ||
-		    renew_warning(&v->entries.v[i], now, warn, sizeof(warn)) == NULL)
+	for (i = 0, n = 0; i < vault_count(v); i++) {
+		if (!is_token(vault_entry(v, i)) ||
+		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) == NULL)
 			continue;
 		if (n++ > 0)
 			putchar(',');
@@ -533,17 +527,17 @@ cmd_status(struct ctx *c, int argc, char **argv)
 		vault_free(v);
 		return 0;
 	}
-	for (i = 0; i < v->entries.n; i++) {
-		if (is_token(&v->entries.v[i])) {
-			status_line(&v->entries.v[i], now);
+	for (i = 0; i < vault_count(v); i++) {
+		if (is_token(vault_entry(v, i))) {
+			status_line(vault_entry(v, i), now);
 			n++;
 		}
 	}
 	if (n == 0)
 		printf("no tokens: run `fbvault login`\n");
-	for (i = 0; i < v->entries.n; i++)
-		if (is_token(&v->entries.v[i]) &&
-		    renew_warning(&v->entries.v[i], now, warn, sizeof(warn)) != NULL)
+	for (i = 0; i < vault_count(v); i++)
+		if (is_token(vault_entry(v, i)) &&
+		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) != NULL)
 			msg("warning: %s", warn);
 	print_unlock_state(stdout, v, false, false);
 	vault_free(v);
@@ -619,7 +613,7 @@ cmd_inspect(struct ctx *c, int argc, char **argv)
 		return r;
 	sbuf_init(&secret, 1);
 	sbuf_init(&token, GRAPH_TOKEN_MAX + 1);
-	if ((e = entries_find(&v->entries, argv[optind])) == NULL) {
+	if ((e = vault_find(v, argv[optind])) == NULL) {
 		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
 		goto out;
 	}

@@ -40,6 +40,7 @@ static const struct {
 	{ FBV_ERR_DUP_SLOT, EXIT_CORRUPT, "duplicated key slot" },
 	{ FBV_ERR_DENIED, EXIT_DENIED, "the Graph API refused access" },
 	{ FBV_ERR_BAD_REQUEST, EXIT_CORRUPT, "the Graph API refused a parameter" },
+	{ FBV_ERR_BUSY, EXIT_TEMPFAIL, "being written by another fbvault; try again" },
 };
 
 static size_t

@@ -1,17 +1,15 @@
 /* Opening the vault: find the data key through the timed unlock, the
  * desktop keyring slot, or the passphrase slot, in that order. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
-#include "../vault/store.h"
+#include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "cli.h"
 #include "module.h"
 
-#define LOCK_TIMEOUT_MS 30000
 
 static bool
 keyring_wanted(const struct ctx *c)
@@ -113,71 +111,46 @@ vault_open_read(struct ctx *c, struct vault **out)
 	return 0;
 }
 
-/* Whether b, read under the lock, is byte for byte the file a was read
- * from (a unchanged since): then a's decrypted entries are b's. */
-static bool
-same_file(const struct vault *a, const struct vault *b)
+/* Locks and re-reads the vault that opened was read from (txn_begin());
+ * opened is the transaction's from here on. On failure, a message. */
+int
+edit_begin(struct ctx *c, struct vault *opened, struct vault_txn *t)
 {
-	return !a->dirty && a->hdr_len == b->hdr_len && a->cipher_len == b->cipher_len &&
-	    memcmp(a->hdr, b->hdr, a->hdr_len) == 0 &&
-	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0 &&
-	    memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0 &&
-	    memcmp(a->cipher, b->cipher, a->cipher_len) == 0;
+	int r = txn_begin(opened, LOCK_TIMEOUT_MS, t);
+
+	if (r == FBV_ERR_BUSY)
+		return fail(EXIT_TEMPFAIL, "%s is being written by another fbvault; try again",
+		    c->vault_path);
+	return r == FBV_OK ? 0 : fail_err(r, c->vault_path);
 }
 
-/* The key is found before the writers' lock is taken, so a slow KDF (or a
- * prompt) does not hold up other writers; under the lock the vault is read
- * again and opened with that key (unless no one wrote it in between: then
- * *v, as vault_open_read() left it, is kept, and a big vault is not
- * decrypted twice), and vault_commit() writes it. On failure *v is freed. */
+/* vault_open_read(), then edit_begin(). */
 int
-vault_lock_reload(struct ctx *c, struct vault **v, int *lock_fd)
+edit_open(struct ctx *c, struct vault_txn *t)
 {
-	struct vault *first = *v, *fresh = NULL;
+	struct vault *v;
 	int r;
 
-	*v = NULL;
-	if ((r = store_lock(c->vault_path, LOCK_TIMEOUT_MS, lock_fd)) != FBV_OK) {
-		vault_free(first);
-		if (errno == EWOULDBLOCK)
-			return fail(EXIT_TEMPFAIL, "%s is being written by another fbvault; try again",
-			    c->vault_path);
-		return fail_err(r, c->vault_path);
-	}
-	if ((r = vault_load(c->vault_path, &fresh)) == FBV_OK && same_file(first, fresh)) {
-		vault_free(fresh);
-		*v = first;
-		return 0;
-	}
-	if (r == FBV_OK)
-		r = vault_unlock_key(fresh, first->key);
-	vault_free(first);
-	if (r != FBV_OK) {
-		vault_free(fresh);
-		store_unlock(*lock_fd);
-		return fail_err(r, c->vault_path);
-	}
-	*v = fresh;
-	return 0;
-}
-
-int
-vault_open_write(struct ctx *c, struct vault **out, int *lock_fd)
-{
-	int r;
-
-	if ((r = vault_open_read(c, out)) != 0)
+	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	return vault_lock_reload(c, out, lock_fd);
+	return edit_begin(c, v, t);
 }
 
 int
-vault_commit(struct ctx *c, struct vault *v, int lock_fd)
+edit_commit(struct ctx *c, struct vault_txn *t)
 {
-	int r = vault_save(v, false);
-	int code = r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot write %s: %s (the vault "
-	    "is unchanged)", c->vault_path, fbv_strerror(r));
+	int r = txn_commit(t);
 
-	store_unlock(lock_fd);
+	if (r == FBV_OK)
+		return 0;
+	return fail(err_exit_code(r), "cannot write %s: %s (the vault is unchanged)",
+	    c->vault_path, fbv_strerror(r));
+}
+
+/* Leaves the file as it was and returns code. */
+int
+edit_abort(struct vault_txn *t, int code)
+{
+	txn_abort(t);
 	return code;
 }

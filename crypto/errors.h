@@ -33,6 +33,7 @@ enum fbv_err {
 	FBV_ERR_DUP_SLOT = -25,
 	FBV_ERR_DENIED = -26,       /* a refusal that a new credential or grant fixes */
 	FBV_ERR_BAD_REQUEST = -27,  /* a refusal of what was asked: bad id or parameter */
+	FBV_ERR_BUSY = -28,         /* another writer holds the lock */
 };
 
 #endif

@@ -84,6 +84,10 @@ expect 0 "keyring status after disable" -- fbv keyring status
 check "status: no slot" -- grep -q '^keyring slot: no' "$T/out"
 expect 0 "disable twice is harmless" -- fbv keyring disable
 err_has "was not enabled"
+s=$(snapshot)
+expect 0 "disable without a slot touches no Secret Service" -- env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" keyring disable
+err_has "was not enabled"
+unchanged "$s" "disable without a slot"
 FBVAULT_PATH=$second fbv keyring disable 2>/dev/null
 
 finish

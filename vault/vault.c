@@ -373,6 +373,7 @@ slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prele
 	s->type = type;
 	s->len = (uint16_t)len;
 	s->body = body;
+	v->changed = true;
 	return FBV_OK;
 }
 
@@ -414,6 +415,7 @@ vault_remove_slot(struct vault *v, uint8_t type)
 	free(s->body);
 	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
 	v->nslots--;
+	v->changed = true;
 	return FBV_OK;
 }
 
@@ -436,7 +438,7 @@ vault_create(const char *path, const char *pass, size_t len, enum kdf_level leve
 		vault_free(v);
 		return r;
 	}
-	v->dirty = true;
+	v->dirty = v->changed = true;
 	*out = v;
 	return FBV_OK;
 }
@@ -522,5 +524,56 @@ vault_save(struct vault *v, bool exclusive)
 		r = store_write_parts(v->path, file.data, file.len, v->cipher, v->cipher_len,
 		    exclusive ? STORE_EXCLUSIVE : 0);
 	sbuf_free(&file);
+	if (r == FBV_OK)
+		v->changed = false;
+	return r;
+}
+
+size_t
+vault_count(const struct vault *v)
+{
+	return v->entries.n;
+}
+
+const struct entry *
+vault_entry(const struct vault *v, size_t i)
+{
+	return i < v->entries.n ? &v->entries.v[i] : NULL;
+}
+
+const struct entry *
+vault_find(const struct vault *v, const char *name)
+{
+	return entries_find(&v->entries, name);
+}
+
+int
+vault_put(struct vault *v, const char *name, const unsigned char *value, size_t len,
+    bool replace, int64_t now, struct entry **out)
+{
+	int r = entries_put(&v->entries, name, value, len, replace, now, out);
+
+	if (r == FBV_OK)
+		v->dirty = v->changed = true;
+	return r;
+}
+
+struct entry *
+vault_edit(struct vault *v, const char *name)
+{
+	struct entry *e = entries_find(&v->entries, name);
+
+	if (e != NULL)
+		v->dirty = v->changed = true;
+	return e;
+}
+
+int
+vault_remove(struct vault *v, const char *name)
+{
+	int r = entries_remove(&v->entries, name);
+
+	if (r == FBV_OK)
+		v->dirty = v->changed = true;
 	return r;
 }

@@ -30,8 +30,9 @@ struct vault {
 	unsigned char *cipher;          /* payload as read or last sealed */
 	size_t cipher_len;
 	struct sbuf plain;              /* decrypted payload: entries point here */
-	struct entries entries;
+	struct entries entries;         /* through the functions below only */
 	bool dirty;                     /* entries changed since last seal */
+	bool changed;                   /* anything changed since read */
 };
 
 void vault_id_hex(const struct vault *v, char out[2 * FBV_ID_BYTES + 1]);
@@ -58,6 +59,20 @@ int vault_create(const char *path, const char *pass, size_t len, enum kdf_level 
     struct vault **out);
 /* Writes an unlocked vault; exclusive refuses to replace an existing file. */
 int vault_save(struct vault *v, bool exclusive);
+
+/* The entries of an unlocked vault, sorted by name. */
+size_t vault_count(const struct vault *v);
+const struct entry *vault_entry(const struct vault *v, size_t i);
+const struct entry *vault_find(const struct vault *v, const char *name);
+
+/* Entry edits: each marks the vault changed. vault_put() stores a copy of
+ * value (replacing an entry of that name only if replace) and gives the
+ * entry for its metadata; vault_edit() gives an existing entry to change
+ * (NULL when there is none). */
+int vault_put(struct vault *v, const char *name, const unsigned char *value, size_t len,
+    bool replace, int64_t now, struct entry **out);
+struct entry *vault_edit(struct vault *v, const char *name);
+int vault_remove(struct vault *v, const char *name);
 
 /* Slot edits on an unlocked vault; the payload is not re-encrypted. */
 int vault_set_passphrase(struct vault *v, const char *pass, size_t len,

@@ -1,0 +1,103 @@
+#include <errno.h>
+#include <string.h>
+
+#include "../crypto/errors.h"
+#include "store.h"
+#include "txn.h"
+
+/* Whether b, read under the lock, is byte for byte the file a was read
+ * from (a unchanged since): then a's decrypted entries are b's. */
+static bool
+same_file(const struct vault *a, const struct vault *b)
+{
+	return !a->changed && a->hdr_len == b->hdr_len && a->cipher_len == b->cipher_len &&
+	    memcmp(a->hdr, b->hdr, a->hdr_len) == 0 &&
+	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0 &&
+	    memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0 &&
+	    memcmp(a->cipher, b->cipher, a->cipher_len) == 0;
+}
+
+static int
+lock(const char *path, int timeout_ms, int *fd)
+{
+	int r = store_lock(path, timeout_ms, fd);
+
+	return r == FBV_ERR_SYSTEM && errno == EWOULDBLOCK ? FBV_ERR_BUSY : r;
+}
+
+/* The file as it is now, opened with first's key; first is freed. */
+static int
+reload(struct vault *first, struct vault **out)
+{
+	struct vault *fresh = NULL;
+	int r = vault_load(first->path, &fresh);
+
+	if (r == FBV_OK && same_file(first, fresh)) {
+		vault_free(fresh);
+		*out = first;
+		return FBV_OK;
+	}
+	if (r == FBV_OK)
+		r = vault_unlock_key(fresh, first->key);
+	vault_free(first);
+	if (r != FBV_OK) {
+		vault_free(fresh);
+		return r;
+	}
+	*out = fresh;
+	return FBV_OK;
+}
+
+int
+txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t)
+{
+	int r;
+
+	t->v = NULL;
+	t->create = false;
+	if ((r = lock(opened->path, timeout_ms, &t->lock_fd)) != FBV_OK) {
+		vault_free(opened);
+		return r;
+	}
+	if ((r = reload(opened, &t->v)) != FBV_OK)
+		store_unlock(t->lock_fd);
+	return r;
+}
+
+int
+txn_begin_create(struct vault *fresh, int timeout_ms, struct vault_txn *t)
+{
+	int r;
+
+	t->v = NULL;
+	t->create = true;
+	if ((r = lock(fresh->path, timeout_ms, &t->lock_fd)) != FBV_OK) {
+		vault_free(fresh);
+		return r;
+	}
+	t->v = fresh;
+	return FBV_OK;
+}
+
+int
+txn_commit(struct vault_txn *t)
+{
+	int r = FBV_OK;
+
+	if (t->v->changed)
+		r = vault_save(t->v, t->create);
+	txn_abort(t);
+	return r;
+}
+
+void
+txn_abort(struct vault_txn *t)
+{
+	int saved = errno;
+
+	vault_free(t->v);
+	t->v = NULL;
+	store_unlock(t->lock_fd);
+	t->lock_fd = -1;
+	errno = saved;
+}
