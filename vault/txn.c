@@ -48,35 +48,36 @@ reload(struct vault *first, struct vault **out)
 	return FBV_OK;
 }
 
-int
-txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t)
+static int
+begin(struct vault *v, int timeout_ms, bool create, struct vault_txn *t)
 {
 	int r;
 
 	t->v = NULL;
-	t->create = false;
-	if ((r = lock(opened->path, timeout_ms, &t->lock_fd)) != FBV_OK) {
-		vault_free(opened);
+	t->create = create;
+	if ((r = lock(v->path, timeout_ms, &t->lock_fd)) != FBV_OK) {
+		vault_free(v);
 		return r;
 	}
-	if ((r = reload(opened, &t->v)) != FBV_OK)
+	if (create) {
+		t->v = v;
+		return FBV_OK;
+	}
+	if ((r = reload(v, &t->v)) != FBV_OK)
 		store_unlock(t->lock_fd);
 	return r;
 }
 
 int
+txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t)
+{
+	return begin(opened, timeout_ms, false, t);
+}
+
+int
 txn_begin_create(struct vault *fresh, int timeout_ms, struct vault_txn *t)
 {
-	int r;
-
-	t->v = NULL;
-	t->create = true;
-	if ((r = lock(fresh->path, timeout_ms, &t->lock_fd)) != FBV_OK) {
-		vault_free(fresh);
-		return r;
-	}
-	t->v = fresh;
-	return FBV_OK;
+	return begin(fresh, timeout_ms, true, t);
 }
 
 int
