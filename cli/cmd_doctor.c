@@ -18,7 +18,13 @@
 #include "../vault/io.h"
 #include "../vault/keyring.h"
 #include "../vault/unlock.h"
-#include "cli.h"
+#include "duration.h"
+#include "errors.h"
+#include "obuf.h"
+#include "open.h"
+#include "options.h"
+#include "out.h"
+#include "prompt.h"
 #include "commands.h"
 #include "module.h"
 #include "config.h"
@@ -520,18 +526,14 @@ run_checks(struct report *rep, struct ctx *c)
 }
 
 int
-cmd_doctor(struct ctx *c, int argc, char **argv)
+cmd_doctor(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
-	const struct command *cmd = command_find("doctor");
 	struct report rep = { NULL, 0, 0, false };
 	bool json = false;
 	int r;
 
-	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &json, flag_opt)) >= 0)
+	if ((r = parse_args(c, self, argc, argv, &json, flag_opt)) >= 0)
 		return r;
-	if (optind != argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	run_checks(&rep, c);
 	if (rep.oom) {
 		report_free(&rep);

@@ -1,17 +1,17 @@
-/* keyring enable|disable|status, unlock, lock */
+/* keyring enable|disable|status: the desktop keyring key slot. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
 #include "../vault/store.h"
-#include "../vault/txn.h"
-#include "../vault/unlock.h"
-#include "cli.h"
 #include "commands.h"
+#include "errors.h"
 #include "module.h"
-
-#define UNLOCK_DEFAULT_SECONDS (15 * 60)
+#include "open.h"
+#include "options.h"
+#include "out.h"
+#include "unlock_state.h"
 
 static int
 load_keyring(const struct keyring_ops **ks)
@@ -89,67 +89,6 @@ keyring_disable(struct ctx *c, const struct keyring_ops *ks)
 	return 0;
 }
 
-/* What status reports about the keyring and the timed unlock; needs only
- * the header, never the passphrase. */
-struct unlock_state {
-	bool slot;
-	const char *service;    /* "reachable", "unreachable", "not built" */
-	const char *item;       /* "present", "missing", "unknown" */
-	int64_t unlocked_until; /* 0: not unlocked */
-};
-
-static void
-unlock_state_read(const struct vault *v, bool probe_keyring, struct unlock_state *st)
-{
-	const struct keyring_ops *ks;
-	unsigned char *key = secret_alloc(FBV_KEY_BYTES);
-	char id[2 * FBV_ID_BYTES + 1];
-	int r;
-
-	vault_id_hex(v, id);
-	st->slot = vault_has_slot(v, FBV_SLOT_KEYRING);
-	st->service = probe_keyring ? "not built" : "not checked";
-	st->item = "unknown";
-	st->unlocked_until = 0;
-	if (key != NULL && unlock_fetch(id, key, &st->unlocked_until) != FBV_OK)
-		st->unlocked_until = 0;
-	if (probe_keyring && key != NULL && keyring_module(&ks) == FBV_OK) {
-		r = ks->lookup(id, key);
-		st->service = r == FBV_ERR_KEYRING ? "unreachable" : "reachable";
-		if (r != FBV_ERR_KEYRING)
-			st->item = r == FBV_OK ? "present" : "missing";
-	}
-	secret_free(key);
-}
-
-int
-print_unlock_state(FILE *f, const struct vault *v, bool probe_keyring, bool json)
-{
-	struct unlock_state st;
-	char until[64];
-
-	unlock_state_read(v, probe_keyring, &st);
-	if (json) {
-		fprintf(f, "{\"keyring_slot\":%s,\"secret_service\":\"%s\",\"keyring_item\":\"%s\","
-		    "\"unlocked_until\":", st.slot ? "true" : "false", st.service, st.item);
-		if (st.unlocked_until > 0)
-			fprintf(f, "%lld}", (long long)st.unlocked_until);
-		else
-			fputs("null}", f);
-		return 0;
-	}
-	fprintf(f, "keyring slot: %s\n", st.slot ? "yes" : "no");
-	if (probe_keyring)
-		fprintf(f, "secret service: %s; item for this vault: %s\n", st.service, st.item);
-	if (st.unlocked_until > 0) {
-		format_time(st.unlocked_until, until, sizeof(until));
-		fprintf(f, "timed unlock: unlocked until %s\n", until);
-	} else {
-		fprintf(f, "timed unlock: locked\n");
-	}
-	return 0;
-}
-
 static int
 keyring_status(struct ctx *c, bool json)
 {
@@ -166,90 +105,21 @@ keyring_status(struct ctx *c, bool json)
 }
 
 int
-cmd_keyring(struct ctx *c, int argc, char **argv)
+cmd_keyring(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
-	const struct command *cmd = command_find("keyring");
 	const struct keyring_ops *ks;
 	bool json = false;
 	const char *sub;
 	int r;
 
-	if ((r = parse_options(c, cmd, argc, argv, "h", own, &json, flag_opt)) >= 0)
+	if ((r = parse_args(c, self, argc, argv, &json, flag_opt)) >= 0)
 		return r;
-	if (argc - optind != 1)
-		return usage_error(cmd, "keyring takes one of enable, disable, status");
 	sub = argv[optind];
 	if (strcmp(sub, "status") == 0)
 		return keyring_status(c, json);
 	if (strcmp(sub, "enable") != 0 && strcmp(sub, "disable") != 0)
-		return usage_error(cmd, "unknown keyring command '%s'", sub);
+		return usage_error(self, "unknown keyring command '%s'", sub);
 	if ((r = load_keyring(&ks)) != 0)
 		return r;
 	return strcmp(sub, "enable") == 0 ? keyring_enable(c, ks) : keyring_disable(c, ks);
-}
-
-static int
-for_opt(void *state, int opt, const char *arg)
-{
-	int64_t *secs = state;
-
-	(void)opt;
-	if (duration_parse(arg, secs) != FBV_OK || *secs <= 0 || *secs > FBV_UNLOCK_MAX_SECONDS)
-		return fail(EXIT_USAGE, "--for wants a duration from 1s to 24h, like 15m or 8h");
-	return -1;
-}
-
-int
-cmd_unlock(struct ctx *c, int argc, char **argv)
-{
-	static const struct option own[] = { { "for", required_argument, NULL, 'f' }, { 0 } };
-	const struct command *cmd = command_find("unlock");
-	int64_t secs = UNLOCK_DEFAULT_SECONDS, now = now_unix();
-	char id[2 * FBV_ID_BYTES + 1], until[64];
-	struct vault *v;
-	int r;
-
-	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &secs, for_opt)) >= 0)
-		return r;
-	if (optind != argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if ((r = vault_open_read(c, &v)) != 0)
-		return r;
-	vault_id_hex(v, id);
-	r = unlock_store(id, v->key, (uint32_t)secs, now);
-	vault_free(v);
-	if (r != FBV_OK)
-		return fail(EXIT_UNAVAILABLE, "cannot keep the key in the kernel keyring: %s",
-		    fbv_strerror(r));
-	format_time(now + secs, until, sizeof(until));
-	fprintf(stderr, "fbvault: unlocked until %s; `fbvault lock` locks it now\n", until);
-	return 0;
-}
-
-int
-cmd_lock(struct ctx *c, int argc, char **argv)
-{
-	const struct command *cmd = command_find("lock");
-	char id[2 * FBV_ID_BYTES + 1];
-	struct vault *v;
-	int r;
-
-	if ((r = parse_options(c, cmd, argc, argv, "+h", NULL, NULL, NULL)) >= 0)
-		return r;
-	if (optind != argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
-		return fail_err(r, c->vault_path);
-	vault_id_hex(v, id);
-	vault_free(v);
-	r = unlock_revoke(id);
-	if (r == FBV_ERR_NOT_UNLOCKED) {
-		fprintf(stderr, "fbvault: %s was not unlocked\n", c->vault_path);
-		return 0;
-	}
-	if (r != FBV_OK)
-		return fail(EXIT_IO, "cannot revoke the unlock key: %s", fbv_strerror(r));
-	fprintf(stderr, "fbvault: locked %s\n", c->vault_path);
-	return 0;
 }

@@ -1,20 +1,21 @@
-/* login: the Graph token flow; status: what the vault knows of its
- * tokens, offline; inspect: what /debug_token says of one, live. */
+/* login: the Graph token flow. A short-lived user token is exchanged for
+ * a long-lived one, which yields the page tokens; each is checked with
+ * /debug_token, and all are stored in one write, or none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
-#include "../vault/txn.h"
-#include "../vault/unlock.h"
-#include "cli.h"
 #include "commands.h"
-#include "module.h"
+#include "errors.h"
+#include "graph_session.h"
+#include "open.h"
+#include "options.h"
+#include "out.h"
+#include "prompt.h"
 
 #define LOGIN_PAGES_MAX 100
-#define RENEW_WARN_SECONDS (7 * 86400)
 #define SCOPE_POST "pages_manage_posts"
 
 struct login_opts {
@@ -35,17 +36,6 @@ struct checked {
 	struct graph_token_info info;
 };
 
-static bool
-digits(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return i > 0 && i < 64;
-}
-
 static int
 login_opt(void *state, int opt, const char *arg)
 {
@@ -60,85 +50,6 @@ login_opt(void *state, int opt, const char *arg)
 	else
 		o->pages[o->npages++] = arg;
 	return -1;
-}
-
-static int
-graph_fail(int err, const struct graph_error *ge)
-{
-	char line[512];
-
-	graph_error_describe(err, ge, line, sizeof(line));
-	return fail(err_exit_code(graph_error_class(err, ge)), "%s",
-	    line[0] != '\0' ? line : fbv_strerror(err));
-}
-
-/* A client of the HTTPS module, which graph_open() refuses when it is
- * missing. */
-static int
-graph_connect(const struct graph_conf *conf, const char *app_id, const struct sbuf *secret,
-    struct graph **g)
-{
-	const struct http_ops *http = NULL;
-
-	(void)http_module(&http);
-	return graph_open(conf, http, app_id, secret->data, secret->len, g);
-}
-
-static const unsigned char *
-entry_value(const struct vault *v, const char *name, size_t *len)
-{
-	const struct entry *e = vault_find(v, name);
-
-	if (e == NULL)
-		return NULL;
-	*len = e->value_len;
-	return e->value;
-}
-
-/* The App ID: --app-id, else the entry app-id. */
-static int
-app_id_of(const struct vault *v, const char *given, char out[64])
-{
-	const unsigned char *p;
-	size_t len;
-
-	if (given != NULL) {
-		snprintf(out, 64, "%s", given);
-		return 0;
-	}
-	if ((p = entry_value(v, "app-id", &len)) == NULL)
-		return fail(EXIT_NOTFOUND, "no App ID: give --app-id ID or store it with: "
-		    "fbvault put app-id");
-	if (len == 0 || len >= 64)
-		return fail(EXIT_USAGE, "the entry app-id is not a numeric App ID");
-	memcpy(out, p, len);
-	out[len] = '\0';
-	if (!digits(out))
-		return fail(EXIT_USAGE, "the entry app-id is not a numeric App ID");
-	return 0;
-}
-
-/* The App Secret: the entry app-secret, else asked for without echo
- * (and stored at the end, if the whole flow succeeds). */
-static int
-app_secret_of(const struct vault *v, struct sbuf *out, bool *asked)
-{
-	const unsigned char *p;
-	size_t len;
-	int r;
-
-	sbuf_init(out, GRAPH_SECRET_MAX + 1);
-	*asked = false;
-	if ((p = entry_value(v, "app-secret", &len)) != NULL)
-		return sbuf_put(out, p, len) == FBV_OK ? 0 : fail(EXIT_USAGE,
-		    "the entry app-secret is longer than %d bytes", GRAPH_SECRET_MAX);
-	if (!have_tty())
-		return fail(EXIT_NOTFOUND, "no App Secret: store it first with: "
-		    "fbvault put app-secret");
-	if ((r = read_tty_line("App Secret (not shown): ", out)) != FBV_OK || out->len == 0)
-		return fail(EXIT_USAGE, "no App Secret given");
-	*asked = true;
-	return 0;
 }
 
 static int
@@ -388,21 +299,17 @@ out:
 }
 
 int
-cmd_login(struct ctx *c, int argc, char **argv)
+cmd_login(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	static const struct option own[] = { { "app-id", required_argument, NULL, 'a' },
-		{ "page", required_argument, NULL, 'p' }, { 0 } };
-	struct login_opts o = { command_find("login"), NULL, { 0 }, 0, 0 };
+	struct login_opts o = { self, NULL, { 0 }, 0, 0 };
 	struct sbuf secret, short_tok;
 	char app_id[64];
 	bool asked;
 	struct vault *v;
 	int r;
 
-	if ((r = parse_options(c, o.cmd, argc, argv, "+h", own, &o, login_opt)) >= 0)
+	if ((r = parse_args(c, self, argc, argv, &o, login_opt)) >= 0)
 		return r;
-	if (optind != argc)
-		return usage_error(o.cmd, "unexpected argument '%s'", argv[optind]);
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
 	sbuf_init(&secret, 1);
@@ -416,232 +323,5 @@ cmd_login(struct ctx *c, int argc, char **argv)
 	}
 	sbuf_free(&secret);
 	sbuf_free(&short_tok);
-	return r;
-}
-
-/* status */
-
-static bool
-is_token(const struct entry *e)
-{
-	const char *k;
-	size_t len;
-
-	return meta_get_str(e, META_KIND, &k, &len) == FBV_OK &&
-	    ((len == 10 && memcmp(k, "user-token", 10) == 0) ||
-	    (len == 10 && memcmp(k, "page-token", 10) == 0));
-}
-
-/* A warning line for e, or NULL: the user token within 7 days of expiry,
- * or data access lapsing within 7 days. */
-static const char *
-renew_warning(const struct entry *e, int64_t now, char *buf, size_t len)
-{
-	int64_t t;
-	char left[32];
-
-	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0 && t - now < RENEW_WARN_SECONDS) {
-		duration_format(t - now, left, sizeof(left));
-		snprintf(buf, len, "%s %s (%s left): run `fbvault login` with a fresh short-lived "
-		    "token from Graph Explorer", e->name, t <= now ? "has expired" : "expires soon",
-		    left);
-		return buf;
-	}
-	if (meta_get_int(e, META_DATA_ACCESS_EXPIRES_AT, &t) == FBV_OK && t > 0 &&
-	    t - now < RENEW_WARN_SECONDS) {
-		duration_format(t - now, left, sizeof(left));
-		snprintf(buf, len, "%s: data access %s (%s left): use the app as this user, then "
-		    "run `fbvault login` again", e->name, t <= now ? "has expired" : "expires soon",
-		    left);
-		return buf;
-	}
-	return NULL;
-}
-
-static void
-status_line(const struct entry *e, int64_t now)
-{
-	const char *kind = "", *pname = NULL;
-	size_t klen = 0, plen = 0;
-	char expires[64], left[32] = "", name[256] = "";
-	int64_t t;
-
-	meta_get_str(e, META_KIND, &kind, &klen);
-	if (meta_get_str(e, META_PAGE_NAME, &pname, &plen) == FBV_OK)
-		graph_escape(name, sizeof(name), pname, plen);
-	expiry_text(e, expires, sizeof(expires));
-	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0)
-		duration_format(t - now, left, sizeof(left));
-	printf("%-24s %-10.*s expires %s%s%s%s%s%s\n", e->name, (int)klen, kind, expires,
-	    *left ? " (" : "", left, *left ? " left)" : "", *name ? "  " : "", name);
-}
-
-static void
-status_json(const struct vault *v, int64_t now)
-{
-	char warn[512];
-	size_t i, n = 0;
-
-	printf("{\"now\":%lld,\"tokens\":[", (long long)now);
-	for (i = 0; i < vault_count(v); i++) {
-		if (!is_token(vault_entry(v, i)))
-			continue;
-		if (n++ > 0)
-			putchar(',');
-		entry_json(stdout, vault_entry(v, i));
-	}
-	printf("],\"warnings\":[");
-	for (i = 0, n = 0; i < vault_count(v); i++) {
-		if (!is_token(vault_entry(v, i)) ||
-		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) == NULL)
-			continue;
-		if (n++ > 0)
-			putchar(',');
-		json_print_string(stdout, warn, strlen(warn));
-	}
-	printf("],\"unlock\":");
-	print_unlock_state(stdout, v, false, true);
-	printf("}\n");
-}
-
-int
-cmd_status(struct ctx *c, int argc, char **argv)
-{
-	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
-	const struct command *cmd = command_find("status");
-	int64_t now = now_unix();
-	bool json = false;
-	char warn[512];
-	struct vault *v;
-	size_t i, n = 0;
-	int r;
-
-	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &json, flag_opt)) >= 0)
-		return r;
-	if (optind != argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if ((r = vault_open_read(c, &v)) != 0)
-		return r;
-	if (json) {
-		status_json(v, now);
-		vault_free(v);
-		return 0;
-	}
-	for (i = 0; i < vault_count(v); i++) {
-		if (is_token(vault_entry(v, i))) {
-			status_line(vault_entry(v, i), now);
-			n++;
-		}
-	}
-	if (n == 0)
-		printf("no tokens: run `fbvault login`\n");
-	for (i = 0; i < vault_count(v); i++)
-		if (is_token(vault_entry(v, i)) &&
-		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) != NULL)
-			msg("warning: %s", warn);
-	print_unlock_state(stdout, v, false, false);
-	vault_free(v);
-	return 0;
-}
-
-/* inspect */
-
-static void
-inspect_print(const char *name, const struct graph_token_info *t, bool json)
-{
-	char app[256] = "", when[64], da[64];
-
-	if (t->application != NULL)
-		graph_escape(app, sizeof(app), t->application, strlen(t->application));
-	if (json) {
-		printf("{\"name\":");
-		json_print_string(stdout, name, strlen(name));
-		printf(",\"is_valid\":%s,\"type\":", t->is_valid ? "true" : "false");
-		json_print_string(stdout, t->type, strlen(t->type));
-		printf(",\"app_id\":");
-		json_print_string(stdout, t->app_id, strlen(t->app_id));
-		printf(",\"application\":");
-		json_print_string(stdout, app, strlen(app));
-		printf(",\"profile_id\":");
-		json_print_string(stdout, t->profile_id, strlen(t->profile_id));
-		printf(",\"user_id\":");
-		json_print_string(stdout, t->user_id, strlen(t->user_id));
-		printf(",\"scopes\":");
-		json_print_string(stdout, t->scopes, strlen(t->scopes));
-		printf(",\"expires_at\":%lld,\"data_access_expires_at\":%lld,\"issued_at\":%lld,"
-		    "\"error_code\":%d,\"error_subcode\":%d}\n", (long long)t->expires_at,
-		    (long long)t->data_access_expires_at, (long long)t->issued_at, t->err_code,
-		    t->err_subcode);
-		return;
-	}
-	format_time(t->expires_at, when, sizeof(when));
-	format_time(t->data_access_expires_at, da, sizeof(da));
-	printf("%s: %s %s token of app %s (%s)\n", name, t->is_valid ? "valid" : "INVALID",
-	    *t->type ? t->type : "unknown", t->app_id, app);
-	if (*t->profile_id)
-		printf("  page: %s\n", t->profile_id);
-	printf("  scopes: %s\n  expires: %s\n  data access expires: %s\n", t->scopes,
-	    t->expires_at == 0 ? "never" : t->expires_at < 0 ? "unknown" : when,
-	    t->data_access_expires_at < 0 ? "unknown" : da);
-}
-
-int
-cmd_inspect(struct ctx *c, int argc, char **argv)
-{
-	static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
-	const struct command *cmd = command_find("inspect");
-	struct graph_token_info info = { 0 };
-	struct graph_conf conf;
-	struct graph_error ge = { 0 };
-	struct graph *g = NULL;
-	struct sbuf secret, token;
-	const struct entry *e;
-	char app_id[64];
-	bool json = false, asked;
-	struct vault *v;
-	int r;
-
-	if ((r = parse_options(c, cmd, argc, argv, "h", own, &json, flag_opt)) >= 0)
-		return r;
-	if (argc - optind != 1)
-		return usage_error(cmd, "inspect takes one NAME");
-	if (name_check(argv[optind]) != FBV_OK)
-		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
-	if (graph_conf_from_env(&conf) != FBV_OK)
-		return fail(EXIT_USAGE, "%s", graph_conf_check(&conf));
-	if ((r = vault_open_read(c, &v)) != 0)
-		return r;
-	sbuf_init(&secret, 1);
-	sbuf_init(&token, GRAPH_TOKEN_MAX + 1);
-	if ((e = vault_find(v, argv[optind])) == NULL) {
-		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
-		goto out;
-	}
-	if (sbuf_put(&token, e->value, e->value_len) != FBV_OK) {
-		r = fail(EXIT_USAGE, "'%s' is too long to be a token", argv[optind]);
-		goto out;
-	}
-	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, &secret, &asked)) != 0)
-		goto out;
-	vault_free(v);
-	v = NULL;
-	unsetenv("SSLKEYLOGFILE");
-	if ((r = graph_connect(&conf, app_id, &secret, &g)) == FBV_OK)
-		r = graph_debug_token(g, &token, &info, &ge);
-	if (r != FBV_OK) {
-		r = graph_fail(r, &ge);
-		goto out;
-	}
-	inspect_print(argv[optind], &info, json);
-	if (!info.is_valid) {
-		graph_token_error(&info, &ge);
-		r = graph_fail(FBV_ERR_REFUSED, &ge);
-	}
-out:
-	graph_token_info_free(&info);
-	graph_close(g);
-	sbuf_free(&secret);
-	sbuf_free(&token);
-	vault_free(v);
 	return r;
 }

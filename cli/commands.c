@@ -1,37 +1,81 @@
+/* Every command: name, function, usage, help, its own options and how
+ * many arguments it takes. parse_args() reads the options from here. */
+#include <stddef.h>
 #include <string.h>
 
-#include "cli.h"
 #include "commands.h"
+
+#define END { NULL, 0, NULL, 0 }
+
+static const struct option kdf_opts[] = { { "kdf", required_argument, NULL, 'k' }, END };
+static const struct option put_opts[] = { { "force", no_argument, NULL, 'f' },
+	{ "binary", no_argument, NULL, 'b' }, END };
+static const struct option get_opts[] = { { "no-newline", no_argument, NULL, 'n' }, END };
+static const struct option list_opts[] = { { "json", no_argument, NULL, 'j' },
+	{ "names-if-unlocked", no_argument, NULL, 'n' }, END };
+static const struct option json_opts[] = { { "json", no_argument, NULL, 'j' }, END };
+static const struct option exec_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "min-ttl", required_argument, NULL, 't' },
+	{ "allow-nested", no_argument, NULL, 'n' }, END };
+static const struct option env_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "min-ttl", required_argument, NULL, 't' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "force", no_argument, NULL, 'f' }, END };
+static const struct option inject_opts[] = { { "input", required_argument, NULL, 'i' },
+	{ "output", required_argument, NULL, 'o' }, END };
+static const struct option login_opts[] = { { "app-id", required_argument, NULL, 'a' },
+	{ "page", required_argument, NULL, 'p' }, END };
+static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 
 const struct command commands[] = {
 	{ "init", cmd_init, "[--kdf interactive|moderate|sensitive]",
-	  "create a vault (refuses to overwrite one)" },
+	  "create a vault (refuses to overwrite one)", "+h", kdf_opts, 0, 0, NULL },
 	{ "put", cmd_put, "[-f|--force] [--binary] NAME",
-	  "store a value read from stdin (a terminal: prompt, no echo)" },
-	{ "get", cmd_get, "[-n] NAME", "print a value (-n: no trailing newline)" },
-	{ "list", cmd_list, "[--json]", "names and metadata, never values" },
-	{ "rm", cmd_rm, "NAME", "remove an entry" },
-	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase" },
+	  "store a value read from stdin (a terminal: prompt, no echo)", "+hfb", put_opts,
+	  1, 1, "put takes one NAME" },
+	{ "get", cmd_get, "[-n] NAME", "print a value (-n: no trailing newline)", "+hn",
+	  get_opts, 1, 1, "get takes one NAME" },
+	{ "list", cmd_list, "[--json]", "names and metadata, never values", "+h", list_opts,
+	  0, 0, NULL },
+	{ "rm", cmd_rm, "NAME", "remove an entry", "+h", NULL, 1, 1, "rm takes one NAME" },
+	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase", "+h", kdf_opts,
+	  0, 0, NULL },
 	{ "exec", cmd_exec, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
 	  "[--allow-nested] [--] CMD [ARG...]",
-	  "run CMD with a page token and its appsecret_proof in its environment" },
+	  "run CMD with a page token and its appsecret_proof in its environment", "+he:",
+	  exec_opts, 1, ARGS_ANY, "exec needs a command to run" },
 	{ "env", cmd_env, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
 	  "[--format shell|dotenv|json] [--force]",
-	  "print exec's variables for eval, as a dotenv file, or as JSON" },
+	  "print exec's variables for eval, as a dotenv file, or as JSON", "+he:", env_opts,
+	  0, 0, NULL },
 	{ "inject", cmd_inject, "[-i TEMPLATE] [-o OUTPUT]",
-	  "fill in the {{ fbvault:NAME }} references of a template" },
+	  "fill in the {{ fbvault:NAME }} references of a template", "+hi:o:", inject_opts,
+	  0, 0, NULL },
 	{ "login", cmd_login, "[--app-id ID] [--page PAGE_ID]...",
-	  "exchange a short-lived token (stdin) for long-lived user and page tokens" },
-	{ "status", cmd_status, "[--json]", "every stored token, its kind and expiry (offline)" },
-	{ "inspect", cmd_inspect, "NAME [--json]", "ask the Graph API's /debug_token about a token" },
+	  "exchange a short-lived token (stdin) for long-lived user and page tokens", "+h",
+	  login_opts, 0, 0, NULL },
+	{ "status", cmd_status, "[--json]", "every stored token, its kind and expiry (offline)",
+	  "+h", json_opts, 0, 0, NULL },
+	{ "inspect", cmd_inspect, "NAME [--json]",
+	  "ask the Graph API's /debug_token about a token", "h", json_opts, 1, 1,
+	  "inspect takes one NAME" },
 	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
-	  "open the vault with the desktop keyring (Secret Service)" },
+	  "open the vault with the desktop keyring (Secret Service)", "h", json_opts, 1, 1,
+	  "keyring takes one of enable, disable, status" },
 	{ "unlock", cmd_unlock, "[--for DURATION]",
-	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)" },
-	{ "lock", cmd_lock, "", "forget the timed-unlock key now" },
+	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)", "+h",
+	  unlock_opts, 0, 0, NULL },
+	{ "lock", cmd_lock, "", "forget the timed-unlock key now", "+h", NULL, 0, 0, NULL },
 	{ "doctor", cmd_doctor, "[--json]",
-	  "check the vault, its permissions, its tokens and this installation" },
-	{ NULL, NULL, NULL, NULL },
+	  "check the vault, its permissions, its tokens and this installation", "+h",
+	  json_opts, 0, 0, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL },
+};
+
+/* Not listed among the commands, as before. */
+static const struct command help_command = {
+	"help", cmd_help, "[COMMAND]", "show help for fbvault or a command", "+h", NULL,
+	0, 1, NULL,
 };
 
 const struct command *
@@ -39,6 +83,8 @@ command_find(const char *name)
 {
 	const struct command *cmd;
 
+	if (strcmp(name, help_command.name) == 0)
+		return &help_command;
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;

@@ -1,38 +1,33 @@
-/* The commands, one function each; the table is in commands.c. */
+/* The commands, one function each, in the table of commands.c. */
 #ifndef FBV_COMMANDS_H
 #define FBV_COMMANDS_H
 
-#include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "command.h"
 
-int parse_options(struct ctx *c, const struct command *cmd, int argc, char **argv,
-    const char *shortopts, const struct option *own, void *state,
-    int (*on_opt)(void *state, int opt, const char *arg));
-void entry_json(FILE *f, const struct entry *e);
-void expiry_text(const struct entry *e, char *buf, size_t len);
+#define COMMAND_FN(name) \
+	int name(struct ctx *c, const struct command *self, int argc, char **argv)
 
-int flag_opt(void *state, int opt, const char *arg);
-int print_unlock_state(FILE *f, const struct vault *v, bool probe_keyring, bool json);
+COMMAND_FN(cmd_init);
+COMMAND_FN(cmd_put);
+COMMAND_FN(cmd_get);
+COMMAND_FN(cmd_list);
+COMMAND_FN(cmd_rm);
+COMMAND_FN(cmd_passwd);
+COMMAND_FN(cmd_exec);
+COMMAND_FN(cmd_env);
+COMMAND_FN(cmd_inject);
+COMMAND_FN(cmd_login);
+COMMAND_FN(cmd_status);
+COMMAND_FN(cmd_inspect);
+COMMAND_FN(cmd_keyring);
+COMMAND_FN(cmd_unlock);
+COMMAND_FN(cmd_lock);
+COMMAND_FN(cmd_doctor);
+COMMAND_FN(cmd_help);
 
-int cmd_init(struct ctx *c, int argc, char **argv);
-int cmd_put(struct ctx *c, int argc, char **argv);
-int cmd_get(struct ctx *c, int argc, char **argv);
-int cmd_list(struct ctx *c, int argc, char **argv);
-int cmd_rm(struct ctx *c, int argc, char **argv);
-int cmd_passwd(struct ctx *c, int argc, char **argv);
-int cmd_exec(struct ctx *c, int argc, char **argv);
-int cmd_env(struct ctx *c, int argc, char **argv);
-int cmd_inject(struct ctx *c, int argc, char **argv);
-
-int cmd_keyring(struct ctx *c, int argc, char **argv);
-int cmd_unlock(struct ctx *c, int argc, char **argv);
-int cmd_lock(struct ctx *c, int argc, char **argv);
-int cmd_doctor(struct ctx *c, int argc, char **argv);
-
-int cmd_login(struct ctx *c, int argc, char **argv);
-int cmd_status(struct ctx *c, int argc, char **argv);
-int cmd_inspect(struct ctx *c, int argc, char **argv);
+/* The commands and exit codes, for help and a bare fbvault. */
+void help_all(FILE *f);
 
 #endif

@@ -2,7 +2,9 @@
 #include <stdlib.h>
 
 #include "../crypto/errors.h"
-#include "cli.h"
+#include "duration.h"
+#include "errors.h"
+#include "out.h"
 
 #define DURATION_MAX (10LL * 365 * 86400)
 

@@ -7,7 +7,10 @@
 #include "../vault/keyring.h"
 #include "../vault/txn.h"
 #include "../vault/unlock.h"
-#include "cli.h"
+#include "errors.h"
+#include "open.h"
+#include "out.h"
+#include "prompt.h"
 #include "module.h"
 
 

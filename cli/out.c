@@ -8,18 +8,25 @@
 
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
-#include "cli.h"
+#include "errors.h"
+#include "out.h"
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	fputs("fbvault: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
 
 void
 msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fbvault: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
@@ -27,11 +34,9 @@ fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fbvault: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -62,16 +67,21 @@ print_usage(const struct command *cmd, FILE *f)
 	fprintf(f, "usage: fbvault %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
 }
 
+void
+print_help(const struct command *cmd, FILE *f)
+{
+	print_usage(cmd, f);
+	fprintf(f, "\n%s\n", cmd->help);
+}
+
 int
 usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fbvault: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd != NULL)
 		print_usage(cmd, stderr);
 	return EXIT_USAGE;

@@ -11,7 +11,9 @@
 #include "../crypto/errors.h"
 #include "../vault/store.h"
 #include "../vault/io.h"
-#include "cli.h"
+#include "errors.h"
+#include "out.h"
+#include "prompt.h"
 
 #define PASS_MAX 1024
 

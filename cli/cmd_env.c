@@ -1,0 +1,103 @@
+/* env: exec's variables printed for eval, as a dotenv file, or as JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../crypto/errors.h"
+#include "../vault/format.h"
+#include "../vault/io.h"
+#include "commands.h"
+#include "errors.h"
+#include "obuf.h"
+#include "out.h"
+#include "vars.h"
+
+#define OUTPUT_MAX FBV_PAYLOAD_MAX
+
+static void
+put_shell(struct obuf *out, const struct var *v)
+{
+	const char *val = v->kv + v->name_len + 1, *end = v->kv + v->len, *q;
+
+	oputs(out, "export ");
+	oput(out, v->kv, v->name_len);
+	oputs(out, "='");
+	for (; (q = memchr(val, '\'', (size_t)(end - val))) != NULL; val = q + 1) {
+		oput(out, val, (size_t)(q - val));
+		oputs(out, "'\\''");
+	}
+	oput(out, val, (size_t)(end - val));
+	oputs(out, "'\n");
+}
+
+static void
+put_dotenv(struct obuf *out, const struct var *v)
+{
+	const char *p;
+
+	oput(out, v->kv, v->name_len);
+	oputs(out, "=\"");
+	for (p = v->kv + v->name_len + 1; p < v->kv + v->len; p++) {
+		if (*p == '\n')
+			oputs(out, "\\n");
+		else if (*p == '\\' || *p == '"' || *p == '$' || *p == '`') {
+			oputs(out, "\\");
+			oput(out, p, 1);
+		} else {
+			oput(out, p, 1);
+		}
+	}
+	oputs(out, "\"\n");
+}
+
+static void
+format_vars(struct obuf *out, const struct varset *vs, enum env_format format)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++) {
+		const struct var *v = &vs->v[i];
+
+		if (format == FMT_SHELL)
+			put_shell(out, v);
+		else if (format == FMT_DOTENV)
+			put_dotenv(out, v);
+		else {
+			oputs(out, i == 0 ? "{" : ",");
+			oput_json_string(out, v->kv, v->name_len);
+			oputs(out, ":");
+			oput_json_string(out, v->kv + v->name_len + 1, v->len - v->name_len - 1);
+		}
+	}
+	if (format == FMT_JSON)
+		oputs(out, vs->n == 0 ? "{}\n" : "}\n");
+}
+
+int
+cmd_env(struct ctx *c, const struct command *self, int argc, char **argv)
+{
+	struct env_opts o;
+	struct varset vs = { .n = 0 };
+	struct obuf out;
+	int r;
+
+	if ((r = env_parse(c, self, argc, argv, &o)) >= 0)
+		return r;
+	if (isatty(STDOUT_FILENO) && !o.force)
+		return fail(EXIT_USAGE, "refusing to print tokens to a terminal, where they "
+		    "stay in the scrollback; use eval \"$(fbvault env)\", redirect it, or --force");
+	if ((r = load_vars(c, &o, &vs)) != 0) {
+		varset_free(&vs);
+		return r;
+	}
+	obuf_init(&out, OUTPUT_MAX);
+	format_vars(&out, &vs, o.format);
+	varset_free(&vs);
+	if (out.err != FBV_OK)
+		r = fail_err(out.err, "env");
+	else if (fd_write_all(STDOUT_FILENO, out.b.data, out.b.len) != 0)
+		r = fail(EXIT_IO, "cannot write to stdout: %s", strerror(errno));
+	obuf_free(&out);
+	return r;
+}

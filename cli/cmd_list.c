@@ -1,0 +1,99 @@
+/* list: names and metadata, never values. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../crypto/errors.h"
+#include "commands.h"
+#include "entry_text.h"
+#include "open.h"
+#include "options.h"
+#include "out.h"
+
+static void
+list_table(FILE *f, const struct vault *v)
+{
+	bool tty = isatty(fileno(f));
+	size_t i, w = 4;
+	char updated[64], expires[64];
+
+	for (i = 0; i < vault_count(v); i++)
+		if (strlen(vault_entry(v, i)->name) > w)
+			w = strlen(vault_entry(v, i)->name);
+	if (tty)
+		fprintf(f, "%-*s  %-10s  %-20s  %s\n", (int)w, "NAME", "KIND", "UPDATED", "EXPIRES");
+	for (i = 0; i < vault_count(v); i++) {
+		const struct entry *e = vault_entry(v, i);
+		size_t klen;
+		const char *kind = entry_kind(e, &klen);
+
+		format_time(e->updated, updated, sizeof(updated));
+		expiry_text(e, expires, sizeof(expires));
+		if (tty)
+			fprintf(f, "%-*s  %-10.*s  %-20s  %s\n", (int)w, e->name, (int)klen, kind,
+			    updated, expires);
+		else
+			fprintf(f, "%s\t%.*s\t%lld\t%s\n", e->name, (int)klen, kind,
+			    (long long)e->updated, expires);
+	}
+}
+
+/* --names-if-unlocked, for shell completion: the names, one a line, only
+ * when the vault opens without asking (timed unlock or keyring); else
+ * nothing and exit 77. */
+static int
+list_names_if_unlocked(struct ctx *c)
+{
+	struct vault *v;
+	size_t i;
+	int r;
+
+	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
+		return fail_err(r, c->vault_path);
+	if ((r = vault_key_sources(c, v, false)) == 0)
+		for (i = 0; i < vault_count(v); i++)
+			printf("%s\n", vault_entry(v, i)->name);
+	vault_free(v);
+	return r;
+}
+
+struct list_opts { bool json, names; };
+
+static int
+list_opt(void *state, int opt, const char *arg)
+{
+	struct list_opts *o = state;
+
+	(void)arg;
+	*(opt == 'n' ? &o->names : &o->json) = true;
+	return -1;
+}
+
+int
+cmd_list(struct ctx *c, const struct command *self, int argc, char **argv)
+{
+	struct list_opts o = { false, false };
+	struct vault *v;
+	size_t i;
+	int r;
+
+	if ((r = parse_args(c, self, argc, argv, &o, list_opt)) >= 0)
+		return r;
+	if (o.names)
+		return list_names_if_unlocked(c);
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if (o.json) {
+		fputc('[', stdout);
+		for (i = 0; i < vault_count(v); i++) {
+			if (i > 0)
+				fputc(',', stdout);
+			entry_json(stdout, vault_entry(v, i));
+		}
+		fputs("]\n", stdout);
+	} else {
+		list_table(stdout, v);
+	}
+	vault_free(v);
+	return 0;
+}

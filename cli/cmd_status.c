@@ -1,0 +1,224 @@
+/* status: what the vault knows of its tokens, offline; inspect: what
+ * /debug_token says of one, live. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../crypto/errors.h"
+#include "../graph/graph.h"
+#include "commands.h"
+#include "duration.h"
+#include "entry_text.h"
+#include "errors.h"
+#include "graph_session.h"
+#include "obuf.h"
+#include "open.h"
+#include "options.h"
+#include "out.h"
+#include "unlock_state.h"
+
+#define RENEW_WARN_SECONDS (7 * 86400)
+
+/* A warning line for e, or NULL: the user token within 7 days of expiry,
+ * or data access lapsing within 7 days. */
+static const char *
+renew_warning(const struct entry *e, int64_t now, char *buf, size_t len)
+{
+	int64_t t;
+	char left[32];
+
+	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0 && t - now < RENEW_WARN_SECONDS) {
+		duration_format(t - now, left, sizeof(left));
+		snprintf(buf, len, "%s %s (%s left): run `fbvault login` with a fresh short-lived "
+		    "token from Graph Explorer", e->name, t <= now ? "has expired" : "expires soon",
+		    left);
+		return buf;
+	}
+	if (meta_get_int(e, META_DATA_ACCESS_EXPIRES_AT, &t) == FBV_OK && t > 0 &&
+	    t - now < RENEW_WARN_SECONDS) {
+		duration_format(t - now, left, sizeof(left));
+		snprintf(buf, len, "%s: data access %s (%s left): use the app as this user, then "
+		    "run `fbvault login` again", e->name, t <= now ? "has expired" : "expires soon",
+		    left);
+		return buf;
+	}
+	return NULL;
+}
+
+static void
+status_line(const struct entry *e, int64_t now)
+{
+	const char *kind = "", *pname = NULL;
+	size_t klen = 0, plen = 0;
+	char expires[64], left[32] = "", name[256] = "";
+	int64_t t;
+
+	meta_get_str(e, META_KIND, &kind, &klen);
+	if (meta_get_str(e, META_PAGE_NAME, &pname, &plen) == FBV_OK)
+		graph_escape(name, sizeof(name), pname, plen);
+	expiry_text(e, expires, sizeof(expires));
+	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0)
+		duration_format(t - now, left, sizeof(left));
+	printf("%-24s %-10.*s expires %s%s%s%s%s%s\n", e->name, (int)klen, kind, expires,
+	    *left ? " (" : "", left, *left ? " left)" : "", *name ? "  " : "", name);
+}
+
+static void
+status_json(const struct vault *v, int64_t now)
+{
+	char warn[512];
+	size_t i, n = 0;
+
+	printf("{\"now\":%lld,\"tokens\":[", (long long)now);
+	for (i = 0; i < vault_count(v); i++) {
+		if (!entry_is_token(vault_entry(v, i)))
+			continue;
+		if (n++ > 0)
+			putchar(',');
+		entry_json(stdout, vault_entry(v, i));
+	}
+	printf("],\"warnings\":[");
+	for (i = 0, n = 0; i < vault_count(v); i++) {
+		if (!entry_is_token(vault_entry(v, i)) ||
+		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) == NULL)
+			continue;
+		if (n++ > 0)
+			putchar(',');
+		json_print_string(stdout, warn, strlen(warn));
+	}
+	printf("],\"unlock\":");
+	print_unlock_state(stdout, v, false, true);
+	printf("}\n");
+}
+
+int
+cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
+{
+	int64_t now = now_unix();
+	bool json = false;
+	char warn[512];
+	struct vault *v;
+	size_t i, n = 0;
+	int r;
+
+	if ((r = parse_args(c, self, argc, argv, &json, flag_opt)) >= 0)
+		return r;
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if (json) {
+		status_json(v, now);
+		vault_free(v);
+		return 0;
+	}
+	for (i = 0; i < vault_count(v); i++) {
+		if (entry_is_token(vault_entry(v, i))) {
+			status_line(vault_entry(v, i), now);
+			n++;
+		}
+	}
+	if (n == 0)
+		printf("no tokens: run `fbvault login`\n");
+	for (i = 0; i < vault_count(v); i++)
+		if (entry_is_token(vault_entry(v, i)) &&
+		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) != NULL)
+			msg("warning: %s", warn);
+	print_unlock_state(stdout, v, false, false);
+	vault_free(v);
+	return 0;
+}
+
+static void
+inspect_print(const char *name, const struct graph_token_info *t, bool json)
+{
+	char app[256] = "", when[64], da[64];
+
+	if (t->application != NULL)
+		graph_escape(app, sizeof(app), t->application, strlen(t->application));
+	if (json) {
+		printf("{\"name\":");
+		json_print_string(stdout, name, strlen(name));
+		printf(",\"is_valid\":%s,\"type\":", t->is_valid ? "true" : "false");
+		json_print_string(stdout, t->type, strlen(t->type));
+		printf(",\"app_id\":");
+		json_print_string(stdout, t->app_id, strlen(t->app_id));
+		printf(",\"application\":");
+		json_print_string(stdout, app, strlen(app));
+		printf(",\"profile_id\":");
+		json_print_string(stdout, t->profile_id, strlen(t->profile_id));
+		printf(",\"user_id\":");
+		json_print_string(stdout, t->user_id, strlen(t->user_id));
+		printf(",\"scopes\":");
+		json_print_string(stdout, t->scopes, strlen(t->scopes));
+		printf(",\"expires_at\":%lld,\"data_access_expires_at\":%lld,\"issued_at\":%lld,"
+		    "\"error_code\":%d,\"error_subcode\":%d}\n", (long long)t->expires_at,
+		    (long long)t->data_access_expires_at, (long long)t->issued_at, t->err_code,
+		    t->err_subcode);
+		return;
+	}
+	format_time(t->expires_at, when, sizeof(when));
+	format_time(t->data_access_expires_at, da, sizeof(da));
+	printf("%s: %s %s token of app %s (%s)\n", name, t->is_valid ? "valid" : "INVALID",
+	    *t->type ? t->type : "unknown", t->app_id, app);
+	if (*t->profile_id)
+		printf("  page: %s\n", t->profile_id);
+	printf("  scopes: %s\n  expires: %s\n  data access expires: %s\n", t->scopes,
+	    t->expires_at == 0 ? "never" : t->expires_at < 0 ? "unknown" : when,
+	    t->data_access_expires_at < 0 ? "unknown" : da);
+}
+
+int
+cmd_inspect(struct ctx *c, const struct command *self, int argc, char **argv)
+{
+	struct graph_token_info info = { 0 };
+	struct graph_conf conf;
+	struct graph_error ge = { 0 };
+	struct graph *g = NULL;
+	struct sbuf secret, token;
+	const struct entry *e;
+	char app_id[64];
+	bool json = false, asked;
+	struct vault *v;
+	int r;
+
+	if ((r = parse_args(c, self, argc, argv, &json, flag_opt)) >= 0)
+		return r;
+	if (name_check(argv[optind]) != FBV_OK)
+		return fail(EXIT_USAGE, "invalid entry name '%s'", argv[optind]);
+	if (graph_conf_from_env(&conf) != FBV_OK)
+		return fail(EXIT_USAGE, "%s", graph_conf_check(&conf));
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	sbuf_init(&secret, 1);
+	sbuf_init(&token, GRAPH_TOKEN_MAX + 1);
+	if ((e = vault_find(v, argv[optind])) == NULL) {
+		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
+		goto out;
+	}
+	if (sbuf_put(&token, e->value, e->value_len) != FBV_OK) {
+		r = fail(EXIT_USAGE, "'%s' is too long to be a token", argv[optind]);
+		goto out;
+	}
+	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, &secret, &asked)) != 0)
+		goto out;
+	vault_free(v);
+	v = NULL;
+	unsetenv("SSLKEYLOGFILE");
+	if ((r = graph_connect(&conf, app_id, &secret, &g)) == FBV_OK)
+		r = graph_debug_token(g, &token, &info, &ge);
+	if (r != FBV_OK) {
+		r = graph_fail(r, &ge);
+		goto out;
+	}
+	inspect_print(argv[optind], &info, json);
+	if (!info.is_valid) {
+		graph_token_error(&info, &ge);
+		r = graph_fail(FBV_ERR_REFUSED, &ge);
+	}
+out:
+	graph_token_info_free(&info);
+	graph_close(g);
+	sbuf_free(&secret);
+	sbuf_free(&token);
+	vault_free(v);
+	return r;
+}

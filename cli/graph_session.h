@@ -1,0 +1,26 @@
+/* What the commands that call Graph share: the App ID and App Secret from
+ * the vault (or the terminal), a client of the HTTPS module, and one line
+ * with the exit code for a Graph failure. */
+#ifndef FBV_GRAPH_SESSION_H
+#define FBV_GRAPH_SESSION_H
+
+#include <stdbool.h>
+
+#include "../crypto/secmem.h"
+#include "../graph/graph.h"
+#include "../vault/vault.h"
+
+/* Whether s is 1 to 63 ASCII digits. */
+bool digits(const char *s);
+/* The App ID: given (--app-id), else the entry app-id. 0 or an exit code. */
+int app_id_of(const struct vault *v, const char *given, char out[64]);
+/* The App Secret: the entry app-secret, else asked for without echo
+ * (*asked then says so: login stores it at the end). 0 or an exit code. */
+int app_secret_of(const struct vault *v, struct sbuf *out, bool *asked);
+/* graph_open() with the HTTPS module, which may be missing. */
+int graph_connect(const struct graph_conf *conf, const char *app_id, const struct sbuf *secret,
+    struct graph **g);
+/* One line for a Graph failure; returns its exit code. */
+int graph_fail(int err, const struct graph_error *ge);
+
+#endif

@@ -1,0 +1,34 @@
+/* Option parsing for every command: the common options (--vault,
+ * --passphrase-fd, --new-passphrase-fd, --no-keyring, -h) and the
+ * command's own from its table row, then its argument count. */
+#ifndef FBV_OPTIONS_H
+#define FBV_OPTIONS_H
+
+#include <getopt.h>
+
+#include "command.h"
+
+#define COMMON_LONGOPTS \
+	{ "vault", required_argument, NULL, 'V' }, \
+	{ "passphrase-fd", required_argument, NULL, 'P' }, \
+	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
+	{ "no-keyring", no_argument, NULL, 'K' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* A command's own option: -1 to go on, or an exit code. */
+typedef int (*option_fn)(void *state, int opt, const char *arg);
+
+/* Parses self's options into c (common ones) and state (through on_opt),
+ * then checks the count of what is left, from argv[optind]. Returns -1 to
+ * go on, 0 after --help, or an exit code after a message. */
+int parse_args(struct ctx *c, const struct command *self, int argc, char **argv,
+    void *state, option_fn on_opt);
+/* One common option, also before the command's name; OPT_HANDLED,
+ * OPT_HELP, 0 when opt is not one, or an exit code. */
+#define OPT_HANDLED 1
+#define OPT_HELP 2
+int common_option(struct ctx *c, const struct command *self, int opt, const char *arg);
+/* For a command whose options are all flags of one bool. */
+int flag_opt(void *state, int opt, const char *arg);
+
+#endif

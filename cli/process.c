@@ -1,0 +1,36 @@
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <sodium.h>
+
+#include "process.h"
+
+static struct rlimit core_limit;
+
+/* Deny core dumps and ptrace by other processes of ours: this process
+ * holds the data key and plaintext secrets (ssh-agent does the same). Only
+ * the soft limit is lowered, so exec can give the child the user's own. */
+int
+harden(void)
+{
+	struct rlimit none;
+
+	if (getrlimit(RLIMIT_CORE, &core_limit) != 0)
+		return -1;
+	none.rlim_cur = 0;
+	none.rlim_max = core_limit.rlim_max;
+	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return -1;
+	/* Past a file-size limit, write() must fail (and the save roll back)
+	 * rather than SIGXFSZ kill us between write and cleanup. */
+	signal(SIGXFSZ, SIG_IGN);
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+void
+restore_child_state(void)
+{
+	setrlimit(RLIMIT_CORE, &core_limit);
+	signal(SIGXFSZ, SIG_DFL);
+}

@@ -1,0 +1,10 @@
+/* The process itself: hardened at the start of main() (no core dumps, not
+ * dumpable, SIGXFSZ ignored), and the user's own settings given back to
+ * the program exec runs. */
+#ifndef FBV_PROCESS_H
+#define FBV_PROCESS_H
+
+int harden(void);
+void restore_child_state(void);
+
+#endif
