@@ -27,13 +27,7 @@
 
 #include "../../crypto/errors.h"
 #include "../../graph/graph.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "check.h"
 
 static const char *app_id, *secret;
 static struct sbuf long_token, long_token2, page_token;
@@ -585,6 +579,5 @@ main(int argc, char **argv)
 	sbuf_free(&long_token);
 	sbuf_free(&long_token2);
 	sbuf_free(&page_token);
-	printf("%s: %d passed, %d failed\n", argv[1], passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(argv[1]);
 }

@@ -13,13 +13,7 @@
 #include "../../graph/graph.h"
 #include "../../graph/parse.h"
 #include "../../graph/url.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "check.h"
 
 /* The last line describe() produced, for the failure report. */
 static char line[1024];
@@ -746,6 +740,5 @@ main(void)
 	test_next_urls();
 	test_conf();
 	test_tokens();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(NULL);
 }
