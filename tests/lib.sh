@@ -15,6 +15,7 @@
 #   use_fake_graph                 start it, point fbvault at it (one line)
 #   graph_config JSON              replace the fake's configuration
 #   log_mark / log_since MARK      the fake's request log, one flow of it
+#   start_secret_service PASSWORD  gnome-keyring-daemon (in dbus-run-session)
 #   track_pid PID                  stop PID on exit too
 #   wait_until SECONDS COMMAND...  poll COMMAND every 0.1 s, at most SECONDS
 set -u
@@ -121,6 +122,18 @@ log_mark() { wc -l < "$T/${1:-graph}.log"; }
 log_since() {
 	tail -n +"$(($1 + 1))" "$T/${2:-graph}.log" > "$T/flow.log"
 	echo "$T/flow.log"
+}
+
+# start_secret_service PASSWORD: gnome-keyring-daemon's Secret Service on
+# the session bus (the caller runs in dbus-run-session), its login keyring
+# unlocked with PASSWORD; true once it answers, within 30 s.
+start_secret_service() {
+	export XDG_RUNTIME_DIR=$T/run
+	[ -d "$XDG_RUNTIME_DIR" ] || mkdir -m 700 "$XDG_RUNTIME_DIR"
+	printf '%s' "$1" | gnome-keyring-daemon --foreground --unlock --components=secrets \
+		> "$T/gkd.out" 2> "$T/gkd.err" &
+	track_pid $!
+	wait_until 30 secret-tool search --all nothing here > /dev/null 2>&1
 }
 
 [ "${1:-}" = --bare ] && return 0
