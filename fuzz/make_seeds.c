@@ -4,7 +4,7 @@
  * fuzzer reaches the MAC and the payload with one KDF run. The random
  * source is a fixed stream: the same build writes the same bytes.
  *
- *   build-fuzz/make_seeds fuzz/corpus/fuzz_vault */
+ *   build-fuzz/fuzz/make_seeds fuzz/corpus/fuzz_vault */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
