@@ -8,7 +8,7 @@
  * entries are PREFIX000001.., kind "secret", each a random printable value
  * of VALUE_BYTES bytes, stored with the product's own code (vault_save), so
  * the file is what as many puts would have written. Not installed; built
- * by bench/run against the static libraries of a build directory. */
+ * by meson with -Dbench=true (bench/meson.build), as bench/run asks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  *
  *   payload VAULT
  *
- * Not installed; built by bench/run against a build directory. */
+ * Not installed; built by meson with -Dbench=true (bench/meson.build). */
 #include <stdio.h>
 
 #include <sodium.h>

@@ -291,7 +291,7 @@ def report(res):
     w("## 4. login against the fake Graph API")
     w("")
     w("`fbvault login` (all pages) against `tests/graph/fake_graph.py` over HTTPS on "
-      "127.0.0.1, as `tests/fake_graph_env.sh` starts it (25 pages per result page of "
+      "127.0.0.1, as `tests/lib.sh` starts it (25 pages per result page of "
       "me/accounts). Requests and TLS connections are counted in the fake's log of one "
       "login: its lines, and its distinct `conn` values.")
     w("")

@@ -13,18 +13,6 @@ fuzz_fail(const char *file, int line, const char *what)
 	abort();
 }
 
-void *
-fuzz_secret_malloc(size_t size)
-{
-	return malloc(size);
-}
-
-void
-fuzz_secret_free(void *p)
-{
-	free(p);
-}
-
 static uint64_t random_counter;
 
 static const char *

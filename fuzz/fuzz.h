@@ -27,9 +27,9 @@ void fuzz_random_reset(void);
  * U+10FFFF), written here apart from graph/json.c so each checks the other. */
 bool fuzz_utf8_valid(const unsigned char *s, size_t n);
 
-/* fuzz/build compiles everything with -Dsodium_malloc=fuzz_secret_malloc
- * -Dsodium_free=fuzz_secret_free: guard pages are invisible to ASan,
- * redzones are not. */
+/* The fuzzing build (meson -Dfuzz=true) compiles everything with
+ * -Dsodium_malloc=fuzz_secret_malloc -Dsodium_free=fuzz_secret_free
+ * (fuzz/secret.c): guard pages are invisible to ASan, redzones are not. */
 void *fuzz_secret_malloc(size_t size);
 void fuzz_secret_free(void *p);
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Writes fuzz_graph's seeds into fuzz/corpus/fuzz_graph: the bodies of
+"""Writes fuzz_graph's seeds into DIR: the bodies of
 /work/shared/reference/graph-api.md and the error bodies and faults of
 tests/graph/fake_graph.py, each behind the selector byte that fuzz_graph.c
 reads (low 3 bits: the call; next 3: the HTTP status, or for paging links
 the base URL).
 
-    fuzz/graph_seeds.py [DIR]
+    fuzz/run --unpack /tmp/c && fuzz/graph_seeds.py /tmp/c/fuzz_graph && fuzz/run --pack /tmp/c
 """
 import json
 import os
@@ -111,7 +111,9 @@ def seeds():
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus", "fuzz_graph")
+    if len(sys.argv) != 2:
+        sys.exit("usage: fuzz/graph_seeds.py DIR (fuzz/run --unpack writes the corpus into a DIR)")
+    out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, mode, status, body in seeds():
         with open(os.path.join(out, name), "wb") as f:

@@ -4,7 +4,9 @@
  * fuzzer reaches the MAC and the payload with one KDF run. The random
  * source is a fixed stream: the same build writes the same bytes.
  *
- *   build-fuzz/make_seeds fuzz/corpus/fuzz_vault */
+ *   fuzz/run --unpack /tmp/c
+ *   ninja -C build-fuzz fuzz/make_seeds && build-fuzz/fuzz/make_seeds /tmp/c/fuzz_vault
+ *   fuzz/run --pack /tmp/c */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -133,15 +133,11 @@ all_ok "after passwd --kdf moderate"
 # Tokens stored by a login against the fake Graph API: each one's expiry
 # and data access expiry; near the end a warning, past it a failure (the
 # clock moved with faketime, when it is installed).
-. "$(dirname "$0")/fake_graph_env.sh"
-CLEANUP_HOOK="$CLEANUP_HOOK; \"\$FBVAULT_BIN\" lock >/dev/null 2>&1"
 graph_config '{"app_id": "1234567", "app_secret": "s3cret", "users":
 	[{"short_token": "EAAshort1", "user_id": "42"}],
 	"pages": [{"id": "1001", "name": "Bakery"}, {"id": "1002", "name": "Cafe"}],
 	"faults": {"accounts": "unicode_name"}}'
-start_graph graph
-export FBVAULT_GRAPH_URL=$GRAPH_URL
-export FBVAULT_CA_FILE="$T/ca/ca.pem"
+use_fake_graph
 printf '1234567\n' | fbv put app-id
 printf 's3cret\n' | fbv put app-secret
 expect 0 "login" -- sh -c 'echo EAAshort1 | "$FBVAULT_BIN" login'

@@ -5,8 +5,9 @@
 # test CA, one from another CA) and a plain-HTTP loopback server that hands
 # out foreign paging links, then runs the C test binary (graph_live) in its
 # three modes and checks every appsecret_proof in the servers' logs with
-# check_proofs.py. Exits 77 (skipped) without python3 or openssl. Every wait
-# is bounded; the servers are killed on exit.
+# check_proofs.py. Exits 77 (skipped) without python3 or openssl. The
+# servers start the one way tests/lib.sh has (every wait bounded) and are
+# stopped on exit.
 set -euo pipefail
 
 live=$1
@@ -16,22 +17,10 @@ if [ -z "$PY" ] || ! command -v openssl >/dev/null; then
     echo "graph_client: python3 or openssl missing, skipped"
     exit 77
 fi
-# Nothing between us and 127.0.0.1, and no TLS key log.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY SSLKEYLOGFILE
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill -TERM "$p" 2>/dev/null || true
-    done
-    for p in "${pids[@]}"; do
-        timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib.sh
+. "$here/lib.sh" --bare
+tmp=$T
+GRAPH_CONFIG=$tmp/config.json
 
 failed=0
 check() {  # check NAME COMMAND...
@@ -40,30 +29,6 @@ check() {  # check NAME COMMAND...
     else
         echo "FAIL: $1"
         failed=$((failed + 1))
-    fi
-}
-
-wait_port() {  # wait_port FILE PID: the port, within 10 s
-    local _
-    for _ in $(seq 100); do
-        [ -s "$1" ] && break
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$1" 2>/dev/null
-}
-
-start_fake() {  # start_fake NAME CERT_PREFIX: sets $port
-    "$PY" "$here/graph/fake_graph.py" --cert "$tmp/ca/${2}server.pem" \
-        --key "$tmp/ca/${2}server.key" --config "$tmp/config.json" \
-        --port-file "$tmp/$1.port" --log "$tmp/$1.log" --max-seconds 240 \
-        2>"$tmp/$1.err" &
-    pids+=($!)
-    port=$(wait_port "$tmp/$1.port" $!)
-    if [ -z "$port" ]; then
-        echo "graph_client: fake_graph.py ($1) did not start:" >&2
-        cat "$tmp/$1.err" >&2
-        exit 1
     fi
 }
 
@@ -118,8 +83,6 @@ os.rename(port_file + ".tmp", port_file)
 server.serve_forever()
 EOF
 
-"$here/graph/make_ca.sh" "$tmp/ca"
-
 export FBV_TEST_APP_ID=138483919580948
 export FBV_TEST_SECRET=0123456789abcdef0123456789abcdef
 export FBV_TEST_SHORT=EAAshortUserNineEightSevenSix
@@ -143,17 +106,18 @@ cat >"$FBV_TEST_BASE_CONFIG" <<EOF
 EOF
 cp "$FBV_TEST_BASE_CONFIG" "$FBV_TEST_CONFIG"
 
-start_fake main ""
-export FBVAULT_GRAPH_URL=https://127.0.0.1:$port
-start_fake other other-
-export FBV_TEST_OTHER_URL=https://127.0.0.1:$port
-export FBV_TEST_OTHER_CA=$tmp/ca/other-ca.pem
+start_fake_graph main "" --max-seconds 240
+export FBVAULT_GRAPH_URL=$GRAPH_URL
+start_fake_graph other other- --max-seconds 240
+export FBV_TEST_OTHER_URL=$GRAPH_URL
+export FBV_TEST_OTHER_CA=$GRAPH_CA/other-ca.pem
 timeout 240 "$PY" "$tmp/plain.py" "$tmp/plain.port" "$tmp/plain.log" 2>"$tmp/plain.err" &
-pids+=($!)
-port=$(wait_port "$tmp/plain.port" $!)
-[ -n "$port" ] || { echo "graph_client: plain server did not start" >&2; exit 1; }
-export FBV_TEST_PLAIN_URL=http://127.0.0.1:$port
-export FBVAULT_CA_FILE=$tmp/ca/ca.pem
+track_pid $!
+wait_until 10 file_or_gone "$tmp/plain.port" $! || true
+[ -s "$tmp/plain.port" ] || { echo "graph_client: plain server did not start" >&2; exit 1; }
+FBV_TEST_PLAIN_URL=http://127.0.0.1:$(cat "$tmp/plain.port")
+export FBV_TEST_PLAIN_URL
+export FBVAULT_CA_FILE=$GRAPH_CA/ca.pem
 export FBVAULT_GRAPH_VERSION=v25.0
 unset FBVAULT_TIMEOUT FBVAULT_CONNECT_TIMEOUT
 

@@ -5,16 +5,7 @@ if [ -z "${FBV_IN_DBUS:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-export XDG_RUNTIME_DIR="$T/run"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-printf 'keyring-password' | gnome-keyring-daemon --foreground --unlock --components=secrets \
-	> "$T/gkd.out" 2> "$T/gkd.err" &
-GKD=$!
-CLEANUP_HOOK='kill $GKD 2>/dev/null'
-for i in $(seq 1 300); do
-	secret-tool search --all nothing here >/dev/null 2>&1 && break
-	sleep 0.1
-done
+start_secret_service keyring-password
 check "the Secret Service answers" -- secret-tool search --all nothing here
 
 vault_id() { od -An -tx1 -j12 -N16 "${1:-$FBVAULT_PATH}" | tr -d ' \n'; }

@@ -1,6 +1,5 @@
 # fbvault login / status / inspect against the fake Graph API over HTTPS.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/fake_graph_env.sh"
 
 APP_ID=138483919580948
 SECRET=app-secret-$RANDOM$RANDOM
@@ -19,9 +18,7 @@ config() {  # config [FAULTS-JSON]
 	 "faults": '"${1:-{\}}"'}'
 }
 config
-start_graph graph
-export FBVAULT_GRAPH_URL=$GRAPH_URL
-export FBVAULT_CA_FILE="$T/ca/ca.pem"
+use_fake_graph
 export FBVAULT_TIMEOUT=3 FBVAULT_CONNECT_TIMEOUT=3
 
 new_vault
@@ -82,7 +79,7 @@ config '{"page": "reset"}'
 fails 69 "cannot reach the Graph API" "connection reset" --page 1001
 config
 SHORT_TOKEN=$SHORT_NOPOST fails 77 "pages_manage_posts" "token without pages_manage_posts"
-start_graph other other-
+start_fake_graph other other- || exit 1
 other=$GRAPH_URL
 FBVAULT_GRAPH_URL=$other fails 69 "cannot reach the Graph API" "certificate from another CA"
 FBVAULT_GRAPH_URL=http://192.0.2.1:80 fails 64 "loopback" "http:// to a non-loopback host"

@@ -3,7 +3,7 @@
 # variable the code reads is in the man page; and the page renders.
 . "$(dirname "$0")/lib.sh"
 SRC=${FBVAULT_SRC:?}
-MAN="$SRC/doc/fbvault.1.scd"
+MAN="$SRC/docs/fbvault.1.scd"
 
 # In the man page's source, bold as scdoc writes it: *TEXT*.
 documented() { grep -qF -- "*$1*" "$MAN"; }

@@ -6,8 +6,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 PY=$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')  # skip pyenv-style shims
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fake_graph_selftest.XXXXXX")
-pids=()
+. "$here/../lib.sh" --bare  # $T, start_fake_graph, cleanup on exit
+tmp=$T
+GRAPH_CONFIG=$tmp/config.json
 passed=0
 failed=0
 
@@ -18,23 +19,6 @@ SHORT=EAAshortFerretUser9876          # user 9876: every scope, every page
 SHORT2=EAAshortFerretUser5555         # user 5555: no pages_manage_posts, not 1005
 SHORT3=EAAshortFerretUser7777         # user 7777: short token expired
 ACCOUNTS_FIELDS='access_token,category,category_list,id,name,tasks'
-
-cleanup() {  # stop what this script started, by pid, then remove $tmp
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in "${pids[@]}"; do
-        for i in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    done
-    wait 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 check() {  # check NAME COMMAND...: one assertion
     local name=$1
@@ -82,20 +66,8 @@ set_fault() {  # set_fault ENDPOINT FAULT
 }
 
 start_server() {  # start_server NAME CERT_PREFIX [ARGS...]: sets $port, $server_pid
-    local name=$1 cert=$2 i
-    shift 2
-    "$PY" "$here/fake_graph.py" --cert "$tmp/ca/${cert}server.pem" \
-        --key "$tmp/ca/${cert}server.key" --config "$tmp/config.json" \
-        --port-file "$tmp/$name.port" --log "$tmp/$name.log" "$@" \
-        2>"$tmp/$name.err" &
-    server_pid=$!
-    pids+=("$server_pid")
-    for i in $(seq 100); do  # at most 10 s
-        [ -s "$tmp/$name.port" ] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    port=$(cat "$tmp/$name.port" 2>/dev/null)
+    PYTHON=$PY start_fake_graph "$@"
+    server_pid=$GRAPH_PID port=$GRAPH_PORT
     [ -n "$port" ]
 }
 
@@ -138,7 +110,7 @@ for line in sys.stdin:
         result = "<error>"
     print(result.replace("\n", "\\n"))
 '; }
-    pids+=("$EVAL_PID")
+    track_pid "$EVAL_PID"
 }
 
 jv() {  # jv EXPR: Python expression over the JSON body as d; <error> if none

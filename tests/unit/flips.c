@@ -12,6 +12,7 @@
 #include "../../crypto/errors.h"
 #include "../../vault/store.h"
 #include "../../vault/vault.h"
+#include "check.h"
 
 #define PASS "flip battery passphrase"
 #define SLOT_KDF_INPUTS 33      /* slot body bytes the KDF reads: alg, salt, ops, mem */
@@ -95,7 +96,7 @@ make_vault(unsigned char **buf, size_t *len)
 int
 main(void)
 {
-	size_t len, i, hdr_end, tried = 0, counts[4] = { 0 }, failed = 0;
+	size_t len, i, hdr_end, tried = 0, counts[4] = { 0 };
 	unsigned char *good, *buf;
 	struct vault *v;
 	int bit, o;
@@ -122,25 +123,19 @@ main(void)
 			counts[o]++;
 			tried++;
 			/* After the slots, only the MAC and payload: always "corrupted". */
-			if (o >= ACCEPTED || (i >= hdr_end && o != REFUSED_CORRUPT)) {
-				failed++;
-				fprintf(stderr, "FAIL: bit %d of byte %zu: outcome %d\n", bit, i, o);
-			}
+			CHECKF(o < ACCEPTED && (i < hdr_end || o == REFUSED_CORRUPT),
+			    "bit %d of byte %zu: outcome %d", bit, i, o);
 		}
 	}
 	for (i = 0; i < len; i++) {
 		o = try_open(good, i);
-		if (o != REFUSED_CORRUPT) {
-			failed++;
-			fprintf(stderr, "FAIL: truncated to %zu bytes: outcome %d\n", i, o);
-		}
+		CHECKF(o == REFUSED_CORRUPT, "truncated to %zu bytes: outcome %d", i, o);
 	}
 	printf("vault of %zu bytes: %zu bit flips tried (%zu needed a new KDF run): "
 	    "%zu refused as corrupted, %zu as a slot that does not open, %zu accepted, "
 	    "%zu left plaintext; %zu truncations tried\n", len, tried, kdf_runs,
 	    counts[REFUSED_CORRUPT], counts[REFUSED_SLOT], counts[ACCEPTED], counts[LEAKED], len);
-	printf("%zu passed, %zu failed\n", tried + len - failed, failed);
 	free(buf);
 	free(good);
-	return failed == 0 ? 0 : 1;
+	return check_report(NULL);
 }

@@ -8,13 +8,7 @@
 
 #include "../../crypto/errors.h"
 #include "../../graph/json.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "check.h"
 
 static int
 parse_str(struct json *j, const char *s)
@@ -370,6 +364,5 @@ main(void)
 	test_strings();
 	test_ints();
 	test_bools_arrays();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(NULL);
 }

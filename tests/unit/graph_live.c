@@ -29,7 +29,7 @@
 #include "../../cli/errors.h"
 #include "../../cli/module.h"
 #include "../../graph/graph.h"
-
+#include "check.h"
 
 /* The exit code fbvault gives a Graph failure, as cli/ computes it. */
 static int
@@ -47,13 +47,6 @@ test_http(void)
 	(void)http_module(&ops);
 	return ops;
 }
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
 
 static const char *app_id, *secret;
 static struct sbuf long_token, long_token2, page_token;
@@ -605,6 +598,5 @@ main(int argc, char **argv)
 	sbuf_free(&long_token);
 	sbuf_free(&long_token2);
 	sbuf_free(&page_token);
-	printf("%s: %d passed, %d failed\n", argv[1], passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(argv[1]);
 }

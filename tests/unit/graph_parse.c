@@ -15,7 +15,7 @@
 #include "../../graph/graph.h"
 #include "../../graph/parse.h"
 #include "../../graph/url.h"
-
+#include "check.h"
 
 /* The exit code fbvault gives a Graph failure, as cli/ computes it. */
 static int
@@ -33,13 +33,6 @@ test_http(void)
 	(void)http_module(&ops);
 	return ops;
 }
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
 
 /* The last line describe() produced, for the failure report. */
 static char line[1024];
@@ -766,6 +759,5 @@ main(void)
 	test_next_urls();
 	test_conf();
 	test_tokens();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(NULL);
 }

@@ -11,13 +11,7 @@
 #include "../../vault/entries.h"
 #include "../../vault/store.h"
 #include "../../vault/vault.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do { \
-	if (cond) passed++; \
-	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "check.h"
 
 static void
 test_proof(void)
@@ -162,6 +156,5 @@ main(void)
 	test_entries();
 	test_kdf_limits();
 	test_vault_roundtrip();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return check_report(NULL);
 }
