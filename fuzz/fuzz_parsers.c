@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cli/cli.h"
+#include "../cli/duration.h"
 #include "../crypto/errors.h"
 #include "../vault/entries.h"
 #include "fuzz.h"
