@@ -34,20 +34,9 @@ put_shell(struct obuf *out, const struct var *v)
 static void
 put_dotenv(struct obuf *out, const struct var *v)
 {
-	const char *p;
-
 	oput(out, v->kv, v->name_len);
 	oputs(out, "=\"");
-	for (p = v->kv + v->name_len + 1; p < v->kv + v->len; p++) {
-		if (*p == '\n')
-			oputs(out, "\\n");
-		else if (*p == '\\' || *p == '"' || *p == '$' || *p == '`') {
-			oputs(out, "\\");
-			oput(out, p, 1);
-		} else {
-			oput(out, p, 1);
-		}
-	}
+	oput(out, v->kv + v->name_len + 1, v->len - v->name_len - 1);
 	oputs(out, "\"\n");
 }
 

@@ -81,6 +81,21 @@ varset_free(struct varset *vs)
 }
 
 /* Puts entry e in variable var, if its value can travel as one. */
+/* Whether a value reads back the same from a double-quoted dotenv line in
+ * sh (set -a; . FILE) and in dotenv libraries (python-dotenv, Docker): no
+ * escape means the same to all of them, so the value must need none. */
+static bool
+dotenv_safe(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '$' || s[i] == '`' || s[i] == '\\' ||
+		    s[i] == '"')
+			return false;
+	return utf8_valid(s, n);
+}
+
 static int
 add_entry(const struct env_opts *o, struct varset *vs, const char *var, size_t var_len,
     const struct entry *e)
@@ -91,6 +106,10 @@ add_entry(const struct env_opts *o, struct varset *vs, const char *var, size_t v
 	if (o->format == FMT_JSON && !utf8_valid(e->value, e->value_len))
 		return fail(EXIT_USAGE, "entry '%s' is not UTF-8 text, which --format json "
 		    "cannot carry", e->name);
+	if (o->format == FMT_DOTENV && !dotenv_safe(e->value, e->value_len))
+		return fail(EXIT_USAGE, "entry '%s' holds what dotenv readers do not read back "
+		    "alike (a newline or other control character, $ ` \\ \", or bytes that are not "
+		    "UTF-8); use --format shell or --format json", e->name);
 	return varset_add(vs, var, var_len, e->value, e->value_len);
 }
 
