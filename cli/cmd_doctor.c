@@ -51,6 +51,8 @@ struct report {
 	bool oom;
 };
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *
 vformat(const char *fmt, va_list ap)
 {

@@ -21,9 +21,11 @@ struct module_desc {
 
 extern const struct module_desc modules[MODULE_COUNT];
 
-/* The module's operations. A module is looked for beside the running
- * executable (a build tree), then in FBV_MODULEDIR; never in a directory
- * named by the environment. FBV_ERR_UNSUPPORTED with a reason in *why
+/* The module's operations. A module is looked for in the build root when
+ * the running executable is inside that build tree, then in FBV_MODULEDIR;
+ * never beside an installed executable or in a directory named by the
+ * environment, and only a file owned by root or the user and not writable
+ * by group or others. FBV_ERR_UNSUPPORTED with a reason in *why
  * (static text) when it is not built, not installed or does not match. */
 int module_load(enum module_id id, const void **ops, const char **why);
 int http_module(const struct http_ops **ops);
