@@ -166,6 +166,32 @@ inspect_print(const char *name, const struct graph_token_info *t, bool json)
 	    t->data_access_expires_at < 0 ? "unknown" : da);
 }
 
+/* The token to inspect and the app's credentials, copied out of v. Only
+ * a token goes to /debug_token: never the App Secret or another secret. */
+static int
+inspect_inputs(const struct ctx *c, const struct vault *v, const char *name,
+    struct sbuf *token, char app_id[64], struct sbuf *secret)
+{
+	const struct entry *e = vault_find(v, name);
+	const char *kind;
+	size_t klen;
+	bool asked;
+	int r;
+
+	if (e == NULL)
+		return fail(EXIT_NOTFOUND, "no entry '%s' in %s", name, c->vault_path);
+	if (!entry_holds_token(e)) {
+		kind = entry_kind(e, &klen);
+		return fail(EXIT_USAGE, "'%s' is not a token (its kind is %.*s); inspect sends "
+		    "only tokens to Graph", name, (int)klen, kind);
+	}
+	if (sbuf_put(token, e->value, e->value_len) != FBV_OK)
+		return fail(EXIT_USAGE, "'%s' is too long to be a token", name);
+	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, secret, &asked)) != 0)
+		return r;
+	return 0;
+}
+
 int
 cmd_inspect(struct ctx *c, const struct command *self, int argc, char **argv)
 {
@@ -174,9 +200,8 @@ cmd_inspect(struct ctx *c, const struct command *self, int argc, char **argv)
 	struct graph_error ge = { 0 };
 	struct graph *g = NULL;
 	struct sbuf secret, token;
-	const struct entry *e;
 	char app_id[64];
-	bool json = false, asked;
+	bool json = false;
 	struct vault *v;
 	int r;
 
@@ -190,15 +215,7 @@ cmd_inspect(struct ctx *c, const struct command *self, int argc, char **argv)
 		return r;
 	sbuf_init(&secret, 1);
 	sbuf_init(&token, GRAPH_TOKEN_MAX + 1);
-	if ((e = vault_find(v, argv[optind])) == NULL) {
-		r = fail(EXIT_NOTFOUND, "no entry '%s' in %s", argv[optind], c->vault_path);
-		goto out;
-	}
-	if (sbuf_put(&token, e->value, e->value_len) != FBV_OK) {
-		r = fail(EXIT_USAGE, "'%s' is too long to be a token", argv[optind]);
-		goto out;
-	}
-	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, &secret, &asked)) != 0)
+	if ((r = inspect_inputs(c, v, argv[optind], &token, app_id, &secret)) != 0)
 		goto out;
 	vault_free(v);
 	v = NULL;

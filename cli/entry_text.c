@@ -49,6 +49,18 @@ json_meta_int(FILE *f, const struct entry *e, enum meta_tag tag, const char *key
 }
 
 /* One object of the list --json schema (documented in README). */
+bool
+entry_holds_token(const struct entry *e)
+{
+	size_t len;
+	const char *k = entry_kind(e, &len);
+
+	if (entry_is_token(e))
+		return true;
+	return len == 6 && memcmp(k, "secret", 6) == 0 &&
+	    (strncmp(e->name, "page/", 5) == 0 || strcmp(e->name, "user-token") == 0);
+}
+
 void
 entry_json(FILE *f, const struct entry *e)
 {

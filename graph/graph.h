@@ -76,7 +76,7 @@ struct graph_page {
 
 struct graph_token_info {
 	bool is_valid;
-	char type[16];                  /* USER, PAGE, APP, or "" */
+	char type[16];                  /* USER, PAGE, APP, SYSTEM_USER or "" */
 	char app_id[32];                /* "" when absent, likewise below */
 	char profile_id[64];
 	char user_id[64];

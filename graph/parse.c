@@ -302,13 +302,26 @@ parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_
 	return read_next(j, next);
 }
 
+/* A permission's name as Graph spells them: [a-z_]+. Anything else is not
+ * an answer of Graph's, and would reach the terminal and the vault. */
+static bool
+scope_name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+			return false;
+	return i > 0 && i < 128;
+}
+
 static int
 append_scope(char **out, size_t *used, const char *s)
 {
 	size_t n = strlen(s);
 	char *p;
 
-	if (n == 0 || strchr(s, ',') != NULL)
+	if (!scope_name_ok(s))
 		return FBV_ERR_PROTOCOL;
 	if ((p = realloc(*out, *used + n + 2)) == NULL)
 		return FBV_ERR_NOMEM;
@@ -320,8 +333,7 @@ append_scope(char **out, size_t *used, const char *s)
 	return FBV_OK;
 }
 
-/* ["a","b"] -> "a,b"; so that the join reads back, no scope may be empty
- * or hold a comma. */
+/* ["a","b"] -> "a,b"; each a scope name, so the join reads back. */
 static int
 read_scopes(const struct json *j, int arr, char **out)
 {
@@ -356,6 +368,19 @@ read_token_error(const struct json *j, int e, struct graph_token_info *out)
 	return FBV_OK;
 }
 
+/* The token types debug_token reports. */
+static bool
+token_type_ok(const char *t)
+{
+	static const char *const known[] = { "USER", "PAGE", "APP", "SYSTEM_USER" };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(t, known[i]) == 0)
+			return true;
+	return false;
+}
+
 static int
 read_ids(const struct json *j, int d, struct graph_token_info *out)
 {
@@ -369,7 +394,8 @@ read_ids(const struct json *j, int d, struct graph_token_info *out)
 	if ((v = opt(j, d, "user_id")) >= 0 &&
 	    read_id(j, v, out->user_id, sizeof(out->user_id)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
-	if ((v = opt(j, d, "type")) >= 0 && read_cut(j, v, out->type, sizeof(out->type)) != FBV_OK)
+	if ((v = opt(j, d, "type")) >= 0 &&
+	    (read_cut(j, v, out->type, sizeof(out->type)) != FBV_OK || !token_type_ok(out->type)))
 		return FBV_ERR_PROTOCOL;
 	return FBV_OK;
 }

@@ -25,4 +25,23 @@ d = {c["name"]: c for c in json.load(open(sys.argv[1]))["checks"]}
 assert d["http-module"]["status"] == "ok", d["http-module"]' "$T/out"
 unset PLANTED_MARK
 
+# inspect sends only tokens to Graph: the App Secret (or any other secret)
+# never becomes an input_token.
+APP_ID=138483919580948
+SECRET=app-secret-$RANDOM$RANDOM
+graph_config '{"app_id": "'$APP_ID'", "app_secret": "'$SECRET'"}'
+use_fake_graph
+printf '%s\n' "$APP_ID" | fbv put app-id
+printf '%s\n' "$SECRET" | fbv put app-secret
+printf 'hunter2\n' | fbv put other
+s=$(snapshot)
+for name in app-secret app-id other; do
+	m=$(log_mark)
+	expect 64 "inspect $name is refused" -- fbv inspect "$name"
+	err_has "'$name' is not a token"
+	check "inspect $name: no request reached Graph" -- test "$(log_mark)" -eq "$m"
+done
+check "the App Secret is in no request the fake saw" -- sh -c '! grep -qF "$1" "$2"' sh "$SECRET" "$T/graph.log"
+unchanged "$s" "refused inspects"
+
 finish

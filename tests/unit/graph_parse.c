@@ -449,6 +449,43 @@ test_accounts(void)
 	sbuf_free(&next);
 }
 
+/* type is one of the kinds debug_token reports and every scope is [a-z_]+:
+ * escape sequences never reach the screen or the vault's metadata. */
+static void
+test_debug_strict(void)
+{
+	static const char *const bad[] = {
+		"{\"data\":{\"is_valid\":true,\"type\":\"US\\u001b[31mER\"}}",
+		"{\"data\":{\"is_valid\":true,\"type\":\"user\"}}",
+		"{\"data\":{\"is_valid\":true,\"type\":\"\"}}",
+		"{\"data\":{\"is_valid\":true,\"scopes\":[\"pages_manage_posts\\u001b]0;x\\u0007\"]}}",
+		"{\"data\":{\"is_valid\":true,\"scopes\":[\"Pages\"]}}",
+		"{\"data\":{\"is_valid\":true,\"scopes\":[\"a b\"]}}",
+		"{\"data\":{\"is_valid\":true,\"scopes\":[\"\"]}}",
+	};
+	static const char *const good[] = { "USER", "PAGE", "APP", "SYSTEM_USER" };
+	struct graph_token_info t = { 0 };
+	char body[256];
+	struct json j;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(json_parse(&j, bad[i], strlen(bad[i])) == FBV_OK);
+		CHECK(parse_debug(&j, &t) == FBV_ERR_PROTOCOL);
+		json_free(&j);
+		graph_token_info_free(&t);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(body, sizeof(body), "{\"data\":{\"is_valid\":true,\"type\":\"%s\","
+		    "\"scopes\":[\"pages_show_list\",\"business_management\"]}}", good[i]);
+		CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+		CHECK(parse_debug(&j, &t) == FBV_OK && strcmp(t.type, good[i]) == 0 &&
+		    strcmp(t.scopes, "pages_show_list,business_management") == 0);
+		json_free(&j);
+		graph_token_info_free(&t);
+	}
+}
+
 static void
 test_debug(void)
 {
@@ -516,6 +553,7 @@ test_debug(void)
 	CHECK(parse_debug(&j, &t) == FBV_ERR_PROTOCOL);
 	json_free(&j);
 	graph_token_info_free(&t);
+	test_debug_strict();
 }
 
 static bool
