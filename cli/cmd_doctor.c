@@ -384,6 +384,42 @@ check_tokens(struct report *rep, struct ctx *c, struct vault *v)
 		    "(fbvault login stores them)");
 }
 
+static void
+limit_text(rlim_t v, char *buf, size_t len)
+{
+	if (v == RLIM_INFINITY)
+		snprintf(buf, len, "unlimited");
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(v / 1024));
+}
+
+/* Secret memory as large as the vault's plaintext, locked or not: by now
+ * the vault was opened too (check_tokens), and counted. */
+static void
+check_memory_lock(struct report *rep, size_t need)
+{
+	char soft[32], hard[32];
+	struct rlimit rl = { 0, 0 };
+	struct check *ck;
+	void *probe = secret_alloc(need);
+
+	secret_free(probe);
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	limit_text(rl.rlim_cur, soft, sizeof(soft));
+	limit_text(rl.rlim_max, hard, sizeof(hard));
+	if (probe != NULL && secret_unlocked_bytes() == 0) {
+		add(rep, "memory-lock", ST_OK, 0, "secrets are locked in memory, never swapped "
+		    "(RLIMIT_MEMLOCK %s)", soft);
+		return;
+	}
+	ck = add(rep, "memory-lock", ST_WARN, 0, "the kernel would not lock %zu bytes of "
+	    "secrets in memory (RLIMIT_MEMLOCK %s, hard limit %s): they may reach swap",
+	    secret_unlocked_bytes() > need ? secret_unlocked_bytes() : need, soft, hard);
+	fix(rep, ck, "raise the limit above %zu KiB (ulimit -l; memlock in "
+	    "/etc/security/limits.conf; LimitMEMLOCK= in a systemd unit), or use encrypted swap",
+	    2 * need / 1024 + 1024);
+}
+
 /* main() denies core dumps and ptrace first thing; make sure it took. */
 static void
 check_core_dumps(struct report *rep)
@@ -518,9 +554,11 @@ run_checks(struct report *rep, struct ctx *c)
 		check_keyring(rep, v, id);
 		check_timed_unlock(rep, id);
 		check_tokens(rep, c, v);
+		check_memory_lock(rep, v->cipher_len);
 		vault_free(v);
 	} else {
 		check_directory(rep, c->vault_path);
+		check_memory_lock(rep, 0);
 	}
 	check_core_dumps(rep);
 	check_ca_bundle(rep);

@@ -6,7 +6,7 @@
 
 #include "process.h"
 
-static struct rlimit core_limit;
+static struct rlimit core_limit, memlock_limit;
 
 /* Deny core dumps and ptrace by other processes of ours: this process
  * holds the data key and plaintext secrets (ssh-agent does the same). Only
@@ -22,6 +22,13 @@ harden(void)
 	none.rlim_max = core_limit.rlim_max;
 	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
+	/* Secret memory is locked (never swapped) as far as RLIMIT_MEMLOCK
+	 * allows: take all that the hard limit gives. */
+	if (getrlimit(RLIMIT_MEMLOCK, &memlock_limit) == 0) {
+		struct rlimit most = { memlock_limit.rlim_max, memlock_limit.rlim_max };
+
+		(void)setrlimit(RLIMIT_MEMLOCK, &most);
+	}
 	/* Past a file-size limit, write() must fail (and the save roll back)
 	 * rather than SIGXFSZ kill us between write and cleanup. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -32,5 +39,6 @@ void
 restore_child_state(void)
 {
 	setrlimit(RLIMIT_CORE, &core_limit);
+	setrlimit(RLIMIT_MEMLOCK, &memlock_limit);
 	signal(SIGXFSZ, SIG_DFL);
 }

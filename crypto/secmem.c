@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sys/mman.h>
 
 #include <sodium.h>
 
@@ -6,10 +7,28 @@
 #include "le.h"
 #include "secmem.h"
 
+static size_t unlocked;
+
+/* sodium_malloc() locks the pages but does not say whether the kernel let
+ * it: lock them again (no extra cost: they are the same pages) and count
+ * what could not be locked. A fuzzing build maps sodium_malloc to plain
+ * malloc, whose pages are never unlocked: it counts nothing. */
 void *
 secret_alloc(size_t len)
 {
-	return sodium_malloc(len == 0 ? 1 : len);
+	void *p = sodium_malloc(len == 0 ? 1 : len);
+
+#ifndef sodium_malloc
+	if (p != NULL && mlock(p, len == 0 ? 1 : len) != 0)
+		unlocked += len;
+#endif
+	return p;
+}
+
+size_t
+secret_unlocked_bytes(void)
+{
+	return unlocked;
 }
 
 void

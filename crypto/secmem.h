@@ -9,6 +9,9 @@
 
 void *secret_alloc(size_t len);
 void secret_free(void *p);
+/* Bytes of secret memory allocated so far that the kernel would not lock
+ * (RLIMIT_MEMLOCK): they may reach swap. */
+size_t secret_unlocked_bytes(void);
 
 /* A growable byte buffer that wipes itself (openssh's sshbuf, in small). */
 struct sbuf {
