@@ -23,7 +23,7 @@ schema() {
 	assert set(d) == {"ok", "checks"}, d.keys()
 	assert d["ok"] is (sys.argv[2] == "true"), d["ok"]
 	names = {"vault", "directory", "kdf", "keyring", "timed-unlock", "tokens", "token",
-	         "core-dumps", "ca-bundle", "http-module"}
+	         "memory-lock", "core-dumps", "ca-bundle", "http-module"}
 	assert d["checks"], "no checks"
 	for c in d["checks"]:
 	    assert c["name"] in names, c
@@ -56,6 +56,7 @@ line ok timed-unlock "locked"
 line ok tokens "no token"
 line ok ca-bundle "/etc/ssl/certs/ca-certificates.crt"
 line ok http-module "loads"
+line ok memory-lock "secrets are locked in memory"
 expect 0 "healthy vault, --json" -- fbv doctor --json
 check "--json: the schema, ok true" -- schema true
 check "--json: one line" -- test "$(wc -l < "$T/out")" -eq 1
