@@ -165,7 +165,9 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 		fix(rep, ck, "chmod 600 %s", path);
 		return -1;
 	}
-	if ((r = vault_load(path, v)) != FBV_OK) {
+	if ((r = vault_load(path, v)) == FBV_ERR_DIR_OWNER || r == FBV_ERR_DIR_MODE)
+		return -1;      /* the directory check says why, and what fixes it */
+	if (r != FBV_OK) {
 		ck = add(rep, "vault", ST_FAIL, err_exit_code(r), "%s: %s", path, fbv_strerror(r));
 		if (err_exit_code(r) == EXIT_CORRUPT)
 			fix(rep, ck, "restore the vault from a backup");
@@ -193,13 +195,15 @@ check_directory(struct report *rep, const char *path)
 		add(rep, "directory", ST_OK, 0, "%s does not exist yet; fbvault init creates it "
 		    "with mode 0700", dir);
 	else if (st.st_uid != geteuid() && st.st_uid != 0) {
-		ck = add(rep, "directory", ST_WARN, 0, "%s is owned by uid %u, who can delete or "
-		    "replace the vault", dir, (unsigned)st.st_uid);
-		fix(rep, ck, "keep the vault in a directory of your own (--vault PATH)");
+		ck = add(rep, "directory", ST_FAIL, EXIT_DENIED, "%s is owned by uid %u, who can "
+		    "delete or replace the vault: fbvault refuses it", dir, (unsigned)st.st_uid);
+		fix(rep, ck, "chown %u %s, or keep the vault in a directory of your own "
+		    "(--vault PATH)", (unsigned)geteuid(), dir);
 	} else if ((st.st_mode & 022) != 0) {
-		ck = add(rep, "directory", ST_WARN, 0, "%s is mode %04o: group or others can "
-		    "delete or replace the vault", dir, (unsigned)(st.st_mode & 07777));
-		fix(rep, ck, "chmod 700 %s", dir);
+		ck = add(rep, "directory", ST_FAIL, EXIT_DENIED, "%s is mode %04o: group or others "
+		    "can delete or replace the vault: fbvault refuses it", dir,
+		    (unsigned)(st.st_mode & 07777));
+		fix(rep, ck, "chmod go-w %s (chmod 700 hides it too)", dir);
 	} else if ((st.st_mode & 055) != 0) {
 		ck = add(rep, "directory", ST_WARN, 0, "%s is mode %04o: group or others can "
 		    "see the vault's name and size", dir, (unsigned)(st.st_mode & 07777));

@@ -41,6 +41,8 @@ static const struct {
 	{ FBV_ERR_DENIED, EXIT_DENIED, "the Graph API refused access" },
 	{ FBV_ERR_BAD_REQUEST, EXIT_CORRUPT, "the Graph API refused a parameter" },
 	{ FBV_ERR_BUSY, EXIT_TEMPFAIL, "being written by another fbvault; try again" },
+	{ FBV_ERR_DIR_OWNER, EXIT_DENIED, "its directory belongs to another user" },
+	{ FBV_ERR_DIR_MODE, EXIT_DENIED, "its directory is writable by group or others" },
 };
 
 static size_t

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
+#include "../vault/io.h"
 #include "errors.h"
 #include "out.h"
 
@@ -40,6 +42,29 @@ fail(int code, const char *fmt, ...)
 	return code;
 }
 
+/* Whoever can write to the vault's directory can replace, roll back or
+ * splice the vault: refused, with the command that fixes it. */
+static int
+fail_dir(int err, const char *path)
+{
+	char *dir = path_dirname(path);
+	struct stat st;
+	int code;
+
+	if (dir == NULL)
+		return fail(EXIT_INTERNAL, "out of memory");
+	if (err == FBV_ERR_DIR_MODE)
+		code = fail(EXIT_DENIED, "%s: its directory %s is writable by group or others, who "
+		    "could replace the vault; fix with: chmod go-w %s", path, dir, dir);
+	else
+		code = fail(EXIT_DENIED, "%s: its directory %s belongs to uid %ld, who could replace "
+		    "the vault; fix with: chown %ld %s (or keep the vault in a directory of your "
+		    "own: --vault PATH)", path, dir, stat(dir, &st) == 0 ? (long)st.st_uid : -1L,
+		    (long)geteuid(), dir);
+	free(dir);
+	return code;
+}
+
 /* "fbvault: WHAT: REASON", with a fix where there is one. */
 int
 fail_err(int err, const char *what)
@@ -53,6 +78,9 @@ fail_err(int err, const char *what)
 	case FBV_ERR_SYMLINK:
 		return fail(EXIT_DENIED, "%s is a symbolic link; fbvault does not follow links "
 		    "to the vault file (name the file itself)", what);
+	case FBV_ERR_DIR_OWNER:
+	case FBV_ERR_DIR_MODE:
+		return fail_dir(err, what);
 	case FBV_ERR_WRONG_PASS:
 		return fail(EXIT_DENIED, "%s: wrong passphrase (or its key slot was tampered with)",
 		    what);

@@ -34,6 +34,8 @@ enum fbv_err {
 	FBV_ERR_DENIED = -26,       /* a refusal that a new credential or grant fixes */
 	FBV_ERR_BAD_REQUEST = -27,  /* a refusal of what was asked: bad id or parameter */
 	FBV_ERR_BUSY = -28,         /* another writer holds the lock */
+	FBV_ERR_DIR_OWNER = -40,    /* the vault's directory belongs to someone else */
+	FBV_ERR_DIR_MODE = -41,     /* the vault's directory is writable by group or others */
 };
 
 #endif

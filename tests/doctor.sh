@@ -73,9 +73,10 @@ expect 1 "0755 directory: a warning" -- fbv doctor
 line warn directory "can see the vault"
 line warn directory "chmod 700 $T/vault"
 chmod 775 "$T/vault"
-expect 1 "0775 directory: a warning" -- fbv doctor
-line warn directory "delete or replace the vault"
-expect 1 "0775 directory, --json" -- fbv doctor --json
+expect 77 "0775 directory: a failure" -- fbv doctor
+line fail directory "delete or replace the vault: fbvault refuses it"
+line fail directory "chmod go-w $T/vault"
+expect 77 "0775 directory, --json" -- fbv doctor --json
 check "--json: the schema, ok false" -- schema false
 chmod 700 "$T/vault"
 

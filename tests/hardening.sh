@@ -52,6 +52,28 @@ expect 0 "exec gives the child the user's own memory-lock limit" -- nolock "5242
 check "child's soft limit is 512 KiB again" -- test "$(cat "$T/out")" = 512
 fbv rm big
 
+# The vault's directory is checked on every open and write: writable by
+# group or others, or someone else's, it is refused with the fix.
+dir=$(dirname "$FBVAULT_PATH")
+s=$(snapshot)
+chmod 775 "$dir"
+expect 77 "a group-writable vault directory is refused on read" -- fbv get other
+err_has "its directory $dir is writable by group or others, who could replace the vault; fix with: chmod go-w $dir"
+expect 77 "and on write" -- sh -c 'echo v | "$FBVAULT_BIN" put new'
+chmod 757 "$dir"
+expect 77 "an other-writable vault directory is refused" -- fbv list
+chmod 700 "$dir"
+unchanged "$s" "refused directory"
+check "no temporary or lock file was left behind by the refusals" -- sh -c '! ls -A "$1" | grep -q "\.tmp"' sh "$dir"
+chown nobody "$dir"
+expect 77 "a vault directory of another user is refused" -- fbv get other
+err_has "its directory $dir belongs to uid $(id -u nobody), who could replace the vault; fix with: chown $(id -u) $dir"
+chown "$(id -u)" "$dir"
+expect 0 "a directory of our own works again" -- fbv get other
+mkdir -m 777 "$T/open"
+expect 77 "init refuses a directory open to others" -- fbv --vault "$T/open/vault" init --kdf interactive
+check "and creates nothing there" -- test ! -e "$T/open/vault"
+
 # inspect sends only tokens to Graph: the App Secret (or any other secret)
 # never becomes an input_token.
 APP_ID=138483919580948

@@ -132,8 +132,8 @@ check "inspect --json" -- python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["is_valid"] and d["type"] == "PAGE" and d["expires_at"] == 0 and d["profile_id"] == "1002", d' "$T/out"
-printf 'EAAnotarealtoken\n' | fbv put bogus
-expect 77 "inspect an invalid token" -- fbv inspect bogus
+printf 'EAAnotarealtoken\n' | fbv put page/4242
+expect 77 "inspect an invalid token" -- fbv inspect page/4242
 err_has "467"
 expect 66 "inspect a missing entry" -- fbv inspect nothing
 

@@ -55,6 +55,42 @@ errno_to_err(void)
 	return FBV_ERR_SYSTEM;
 }
 
+/* The directory the vault lives in, checked through its descriptor: who
+ * can write to it can rename, roll back or splice the vault and hold its
+ * lock. It must be the user's (or root's) and not writable by group or
+ * others. A directory that does not exist yet is init's business. */
+static int
+dir_check(const char *path)
+{
+	char *dir = path_dirname(path);
+	struct stat st;
+	int fd, r = FBV_OK, saved;
+
+	if (dir == NULL)
+		return FBV_ERR_NOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
+	free(dir);
+	if (fd < 0) {
+		errno = saved;
+		return errno == ENOENT ? FBV_ERR_NO_VAULT : FBV_ERR_SYSTEM;
+	}
+	if (fstat(fd, &st) != 0)
+		r = FBV_ERR_SYSTEM;
+	else if (st.st_uid != geteuid() && st.st_uid != 0)
+		r = FBV_ERR_DIR_OWNER;
+	else if ((st.st_mode & 022) != 0)
+		r = FBV_ERR_DIR_MODE;
+	close(fd);
+	return r;
+}
+
+int
+store_check_dir(const char *path)
+{
+	return dir_check(path);
+}
+
 int
 store_check_fd(int fd)
 {
@@ -104,6 +140,8 @@ store_read(const char *path, unsigned char **buf, size_t *len)
 {
 	int fd, r, saved;
 
+	if ((r = dir_check(path)) != FBV_OK)
+		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
 	if ((r = store_check_fd(fd)) == FBV_OK)
@@ -224,6 +262,8 @@ store_write_parts(const char *path, const unsigned char *head, size_t head_len,
 	char *tmp = NULL;
 	int fd, r, saved;
 
+	if (!(flags & STORE_RANDOM_TMP) && (r = dir_check(path)) != FBV_OK)
+		return r;
 	if ((fd = open_tmp(path, flags, &tmp)) < 0) {
 		saved = errno;
 		free(tmp);
@@ -246,10 +286,14 @@ store_lock(const char *path, int timeout_ms, int *out)
 {
 	char *lock = path_join(path, ".lock");
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int fd, waited, saved;
+	int fd, waited, saved, r;
 
 	if (lock == NULL)
 		return FBV_ERR_NOMEM;
+	if ((r = dir_check(path)) != FBV_OK) {
+		free(lock);
+		return r;
+	}
 	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	saved = errno;
 	free(lock);

@@ -12,6 +12,10 @@ int store_default_path(char **out);
 /* Reads the whole file. Refuses a symbolic link, a file that is not
  * regular, owned by another user, or open to group or others. */
 int store_read(const char *path, unsigned char **buf, size_t *len);
+/* The vault's directory must be the user's (or root's) and not writable
+ * by group or others: FBV_ERR_DIR_OWNER, FBV_ERR_DIR_MODE. Every read, lock
+ * and write checks it. */
+int store_check_dir(const char *path);
 /* Permission check on an open descriptor (also used by doctor). */
 int store_check_fd(int fd);
 
@@ -24,7 +28,8 @@ int store_make_dirs(const char *path);
  * Flags: STORE_EXCLUSIVE refuses to replace an existing path
  * (FBV_ERR_EXISTS); STORE_RANDOM_TMP names the temporary file at random
  * rather than PATH.tmp, which only a writer holding the vault's lock may
- * use (any other file a user names: inject's output). */
+ * use (any other file a user names: inject's output, whose directory is
+ * not held to the vault's rules). */
 #define STORE_EXCLUSIVE 1
 #define STORE_RANDOM_TMP 2
 int store_write(const char *path, const unsigned char *buf, size_t len, int flags);
