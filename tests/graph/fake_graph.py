@@ -68,7 +68,8 @@ name and id.
 Requests: GET, POST and DELETE. Arguments come from the URL query and from
 the body, which may be application/x-www-form-urlencoded, multipart/form-data
 (a part with a filename, or with a Content-Type other than text/plain, is a
-file) or a JSON object; a body field wins over the same query argument. The
+file) or a JSON object (values other than strings become JSON text); a body
+of another type is ignored; a body field wins over the same query argument. The
 body may come with Content-Length or chunked, at most 64 MiB (more: HTTP 413,
 code 1, and the connection is closed). access_token and appsecret_proof may
 travel in either; the token may also come as "Authorization: Bearer T" (or
@@ -2013,11 +2014,11 @@ def header_params(value):
     return message
 
 
-def clean_text(value):
-    """A header value read with surrogateescape, as UTF-8 text."""
+def param_text(value):
+    """A header parameter as text (RFC 2231 values decoded)."""
     if isinstance(value, tuple):
-        value = email.utils.collapse_rfc2231_value(value)
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return email.utils.collapse_rfc2231_value(value)
+    return value
 
 
 def parse_part(part):
@@ -2028,17 +2029,18 @@ def parse_part(part):
         head, sep, content = part.partition(b"\r\n\r\n")
         if not sep:
             raise BodyError("a multipart part without a blank line after its headers")
-    headers = email.parser.BytesHeaderParser().parsebytes(head + b"\r\n\r\n")
+    # Raw UTF-8 in a filename is what browsers and curl send: decode it as such.
+    headers = email.parser.HeaderParser().parsestr(head.decode("utf-8", "replace") + "\r\n\r\n")
     name = headers.get_param("name", header="content-disposition")
     if headers.get("Content-Disposition") is None or name is None:
         raise BodyError("a multipart part without Content-Disposition: form-data; name=")
     filename = headers.get_filename()
     content_type = headers.get_content_type() if headers.get("Content-Type") else None
     if filename is not None or content_type not in (None, "text/plain"):
-        return clean_text(name), Upload(clean_text(filename or ""),
+        return param_text(name), Upload(param_text(filename or ""),
                                         content_type or "application/octet-stream",
                                         len(content), hashlib.sha256(content).hexdigest())
-    return clean_text(name), content.decode("utf-8", "replace")
+    return param_text(name), content.decode("utf-8", "replace")
 
 
 def parse_multipart(data, boundary):
@@ -2369,29 +2371,32 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or self.default_host()
         user_agent = self.headers.get("User-Agent", "")
         call = Call(method, url.path, query, {}, host, header_token(self.headers))
-        latency = 0
         try:
             call.body = body_fields(self.headers.get("Content-Type"),
                                     read_body(self.rfile, self.headers))
+            refused = None
         except BodyError as e:
             self.close_connection = self.close_connection or e.close
-            error = GraphError(100 if e.status == 400 else 1, f"fake_graph: {e}",
-                               status=e.status, transient=False)
-            outcome = Outcome("unknown", "none", app.finish(error_reply(error)),
+            refused = GraphError(100 if e.status == 400 else 1, f"fake_graph: {e}",
+                                 status=e.status, transient=False)
+        latency = app.delay()
+        if refused:
+            outcome = Outcome("unknown", "none", app.finish(error_reply(refused)),
                               *credentials(call)[1::2])
         else:
-            latency = app.delay()
-
-            def log_item(index, item_call, item_outcome):
-                where = {"conn": self.conn_id, "batch": seq, "item": index}
-                self.server.log.write(log_entry(where, item_call, item_outcome,
-                                                user_agent))
-            outcome = app.dispatch(call, log_item)
+            outcome = app.dispatch(call, self.item_logger(seq, user_agent))
         self.server.log.write(log_entry({"conn": self.conn_id, "seq": seq}, call, outcome,
                                         user_agent, latency))
         if outcome.reply.reset:
             self.reset_connection()
         self.send_reply(outcome.reply)
+
+    def item_logger(self, seq, user_agent):
+        """log_item for the batch items of HTTP request seq."""
+        def log_item(index, item_call, item_outcome):
+            where = {"conn": self.conn_id, "batch": seq, "item": index}
+            self.server.log.write(log_entry(where, item_call, item_outcome, user_agent))
+        return log_item
 
     def send_reply(self, reply):
         self.send_response(reply.status)
