@@ -268,7 +268,8 @@ conn numbers the TCP connections, from 1; seq numbers the HTTP requests, from
 only; body is the body's fields (a file part as {"filename": F, "size": N,
 "sha256": HEX, "content_type": T}; {} without a body); token_in and proof_in
 say where access_token and appsecret_proof were found: "query", "body",
-"both", "header" (Authorization, token only) or "none"; status is 0 for the
+"both", "header" (Authorization, token only) or "none"; an "authorization" key
+gives the token of an Authorization header, when there was one; status is 0 for the
 reset fault; a "latency_ms" key gives the delay applied, when there was one; a
 "fault" key names the fault applied, when one was. The line is written before
 the answer is sent. Each item of a batch is logged as a line of its own, before
@@ -2311,7 +2312,10 @@ def log_entry(where, call, outcome, user_agent, latency_ms=0):
     """A log line: where is {"conn", "seq"} or {"conn", "batch", "item"}."""
     entry = dict(where, method=call.method, path=call.path, endpoint=outcome.endpoint,
                  query=call.query, body=body_log(call.body), token_in=outcome.token_in,
-                 proof_in=outcome.proof_in, user_agent=user_agent)
+                 proof_in=outcome.proof_in)
+    if call.header_token is not None:
+        entry["authorization"] = call.header_token
+    entry["user_agent"] = user_agent
     if latency_ms:
         entry["latency_ms"] = latency_ms
     entry["status"] = outcome.reply.status

@@ -611,6 +611,17 @@ test_post_bodies() {
     check "token_in header" equals "$(jlog 'd[-1]["token_in"], d[-1]["proof_in"]')" "('header', 'query')"
     check "Authorization token not in the query log" \
         equals "$(jlog '"access_token" in d[-1]["query"]')" False
+    check "Authorization token logged as authorization" \
+        equals "$(jlog 'd[-1]["authorization"] == "'"$LONG4"'"')" True
+    tail -n 1 "$tmp/main.log" >"$tmp/header.log"
+    check "check_proofs checks an Authorization token's proof" equals \
+        "$("$PY" "$here/check_proofs.py" "$tmp/header.log" "$SECRET")" \
+        "1 requests checked, 1 carried tokens, all proofs correct"
+    get "/v25.0/me/accounts?appsecret_proof=$(proof "$LONG")" -H "Authorization: Bearer $LONG4"
+    expect_error "Authorization token with another token's proof" 400 100
+    tail -n 1 "$tmp/main.log" >"$tmp/header.log"
+    check "check_proofs fails an Authorization token with a wrong proof" \
+        fails "$PY" "$here/check_proofs.py" "$tmp/header.log" "$SECRET"
     get "/v25.0/me/accounts?appsecret_proof=$(proof "$LONG4")" -H "Authorization: OAuth $LONG4"
     check "Authorization: OAuth: HTTP 200" equals "$status" 200
     form_auth "$P4_1001"
