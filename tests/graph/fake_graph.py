@@ -45,15 +45,17 @@ name is the endpoint's name in faults and in the log:
   DELETE /{POST_ID}     a post or a photo                endpoint "delete"
   POST /  batch=[{"method","relative_url","body"}, ...]  endpoint "batch"
 The exchange is served as GET and as POST. The methods listed are the only
-ones served: another method on a known path is error 100/33 "Unsupported
-<method> request. Object with ID ... does not support this operation."
-(GraphMethodException); /me/feed and other unknown edges are 2500.
+ones served: another method on a known path is error 100/33 (GraphMethodException)
+"Unsupported <method> request. Object with ID '<ID>' does not exist, cannot be
+loaded due to missing permissions, or does not support this operation.", as is
+an unknown object; /me/feed and other unknown edges are 2500.
 The exchange also takes a long-lived user token (and issues a new one). The
 app token is accepted by debug_token and batch only. The paging.next and
-paging.previous URLs of me/accounts (and of a page's feed and
-scheduled_posts, with /{PAGE_ID}/feed in the path) are
+paging.previous URLs of me/accounts are
 https://<Host header>[/<version>]/me/accounts?access_token=...[&fields=F]
-&limit=N&after=C (before=C): they carry no appsecret_proof.
+&limit=N&after=C (before=C): they carry no appsecret_proof; those of a page's
+feed and scheduled_posts are the same with /{PAGE_ID}/feed or
+/{PAGE_ID}/scheduled_posts for /me/accounts.
 fields= is a comma-separated list; a field may carry subfields in braces
 (instagram_business_account{id,username}); unbalanced braces are error 2500
 'Syntax error "..." at character N: <fields>'. On me/accounts and a page it
@@ -79,8 +81,8 @@ Config: a JSON object, re-read whenever the file changes (replace it
 atomically, by rename). While it is invalid every request gets a 500 text/plain
 answer naming the problem.
   app_id         string of digits, required: client_id, and APP_ID in app tokens
-  app_name       string, default "fbvault test app": debug_token "application"
   app_secret     string, required: client_secret, and the appsecret_proof key
+  app_name       string, default "fbvault test app": debug_token "application"
   require_proof  bool, default false: calls carrying a user or page token
                  without appsecret_proof are refused (code 100)
   users          list, default []; each an object with
@@ -164,7 +166,8 @@ answer naming the problem.
       blocked     HTTP 400, code 368 "(#368) The action attempted has been deemed
                   abusive or is otherwise disallowed", with error_user_title and
                   error_user_msg, is_transient false (temporarily blocked for
-                  policy violations)
+                  policy violations; error:368 is the bare code, with the
+                  generic message "(#368) An error occurred")
       error:CODE[:SUBCODE]  that Graph error with a plausible message and type
                   (HTTP 403 for the rate-limit codes 4, 17, 32, 341, 613 and
                   the Business Use Case codes 80000-80014, which are transient;
@@ -590,6 +593,8 @@ def parse_fault(endpoint, text):
         key, equals, value = option.partition("=")
         if key in values or (key == "bare" and equals):
             raise problem
+        if not (value.isascii() and value.isdigit()) and key in ("times", "status", "minutes"):
+            raise problem
         if key == "times" and value.isdigit() and int(value) >= 1:
             values["times"] = int(value)
         elif match is None:
@@ -848,10 +853,6 @@ class ConfigFile:
                 return normalize_config(json.load(f))
         except ValueError as e:
             raise ConfigError(f"{self._path}: not JSON: {e}") from None
-
-
-def find_user(cfg, user_id):
-    return next((u for u in cfg["users"] if u["user_id"] == user_id), None)
 
 
 def find_principal(cfg, user_id):
