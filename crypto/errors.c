@@ -33,6 +33,12 @@ fbv_strerror(int err)
 	case FBV_ERR_GRAPH: return "the Graph API refused the request";
 	case FBV_ERR_NOT_UNLOCKED: return "vault is not unlocked";
 	case FBV_ERR_DUP_SLOT: return "duplicated key slot";
+	case FBV_ERR_KEY_FORMAT: return "not a key string";
+	case FBV_ERR_KEY_PREFIX: return "not a key of the expected kind";
+	case FBV_ERR_KEY_CHECKSUM: return "key string is mistyped (checksum does not match)";
+	case FBV_ERR_KEY_LENGTH: return "key string has the wrong length";
+	case FBV_ERR_NO_KEY: return "no key in identity file";
+	case FBV_ERR_MANY_KEYS: return "more than one key in identity file";
 	}
 	return "unknown error";
 }

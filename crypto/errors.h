@@ -30,6 +30,12 @@ enum fbv_err {
 	FBV_ERR_GRAPH = -23,        /* the Graph API refused; details beside */
 	FBV_ERR_NOT_UNLOCKED = -24, /* no timed unlock key in the kernel */
 	FBV_ERR_DUP_SLOT = -25,
+	FBV_ERR_KEY_FORMAT = -26,   /* not a key string: character, case, separator, padding */
+	FBV_ERR_KEY_PREFIX = -27,   /* a key string of another kind (its Bech32 HRP) */
+	FBV_ERR_KEY_CHECKSUM = -28, /* key string mistyped: Bech32 checksum fails */
+	FBV_ERR_KEY_LENGTH = -29,   /* key string too long, or not a 32-byte key */
+	FBV_ERR_NO_KEY = -30,       /* identity file holds no key */
+	FBV_ERR_MANY_KEYS = -31,    /* identity file holds more than one key */
 };
 
 const char *fbv_strerror(int err);
