@@ -105,8 +105,9 @@
  * Why Bech32: age's choice, so age keys are read as they are; the checksum
  * catches typing errors (any 4 wrong characters), the alphabet has no
  * look-alike characters, and a double-click selects the whole string.
- * Secret strings are decoded and encoded without branches or table lookups
- * on secret characters.
+ * Key characters are decoded and encoded without branches or table lookups
+ * on them: how long decoding a valid secret string takes does not depend on
+ * the key (only invalid strings leave early).
  *
  * == Identity file ===============================================================
  *
