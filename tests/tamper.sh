@@ -25,7 +25,7 @@ tampered() {
 
 tampered 65 "magic" 0 0x01 "not an fbvault vault"
 tampered 65 "magic last byte" 7 0x20 "not an fbvault vault"
-tampered 65 "format version" 8 0x03 "unsupported vault format version"
+tampered 65 "format version" 8 0x02 "unsupported vault format version"
 tampered 65 "format version high byte" 9 0x01 "unsupported vault format version"
 tampered 65 "flags" 10 0x01 "corrupted"
 tampered 65 "flags high byte" 11 0x80 "corrupted"
@@ -57,8 +57,8 @@ tampered 65 "payload tag" $((size - 1)) 0x01 "corrupted"
 
 # A future format version is refused by name, before anything else.
 restore
-put_byte "$FBVAULT_PATH" 8 2
-expect 65 "format version 2" -- fbv get page/1
+put_byte "$FBVAULT_PATH" 8 3
+expect 65 "format version 3" -- fbv get page/1
 err_has "unsupported vault format version"
 
 # KDF cost: memlimit 2^40 and opslimit 2^32 are refused before any KDF runs.

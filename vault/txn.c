@@ -38,7 +38,7 @@ reload(struct vault *first, struct vault **out)
 		return FBV_OK;
 	}
 	if (r == FBV_OK)
-		r = vault_unlock_key(fresh, first->key);
+		r = vault_reopen(fresh, first);
 	vault_free(first);
 	if (r != FBV_OK) {
 		vault_free(fresh);

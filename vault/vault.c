@@ -5,6 +5,8 @@
 
 #include "../crypto/errors.h"
 #include "../crypto/le.h"
+#include "../crypto/recipient.h"
+#include "format2.h"
 #include "store.h"
 #include "vault.h"
 #include "wire.h"
@@ -25,8 +27,11 @@ vault_free(struct vault *v)
 	entries_free(&v->entries);
 	sbuf_free(&v->plain);
 	secret_free(v->key);
-	for (i = 0; i < v->nslots; i++)
+	x25519_keypair_free(v->cred);
+	for (i = 0; i < v->nslots; i++) {
 		free(v->slots[i].body);
+		free(v->slots[i].rec);
+	}
 	free(v->hdr);
 	free(v->cipher);
 	free(v->path);
@@ -48,16 +53,18 @@ vault_new(const char *path)
 	return v;
 }
 
-static const struct slot *
-slot_find(const struct vault *v, uint8_t type)
+struct slot *
+vault_slot(const struct vault *v, uint8_t type)
 {
 	size_t i;
 
 	for (i = 0; i < v->nslots; i++)
 		if (v->slots[i].type == type)
-			return &v->slots[i];
+			return (struct slot *)(uintptr_t)&v->slots[i];
 	return NULL;
 }
+
+#define slot_find vault_slot
 
 bool
 vault_has_slot(const struct vault *v, uint8_t type)
@@ -79,8 +86,10 @@ vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
 
 /* Structure of a known slot type; limits checked before any KDF runs. */
 static int
-slot_check(const struct slot *s)
+slot_check(const struct vault *v, const struct slot *s)
 {
+	if (v->version == FBV_VERSION2)
+		return v2_slot_check(s);
 	switch (s->type) {
 	case FBV_SLOT_PASSPHRASE:
 		if (s->len != FBV_PASS_SLOT_BYTES || s->body[FBV_PASS_KDF_OFF] != FBV_KDF_ARGON2ID13)
@@ -100,6 +109,8 @@ parse_slots(struct vault *v, struct reader *r)
 {
 	uint64_t n, type, len;
 	const unsigned char *p;
+	/* at most one slot of each of these types */
+	uint8_t unique_max = v->version == FBV_VERSION2 ? FBV_SLOT_TIMED : FBV_SLOT_KEYRING;
 	size_t i;
 	int ret;
 
@@ -117,12 +128,14 @@ parse_slots(struct vault *v, struct reader *r)
 			return FBV_ERR_NOMEM;
 		memcpy(s->body, p, len);
 		v->nslots++;
-		if ((ret = slot_check(s)) != FBV_OK)
+		if ((ret = slot_check(v, s)) != FBV_OK)
 			return ret;
-		if (s->type <= FBV_SLOT_KEYRING && slot_find(v, s->type) != s)
+		if (s->type <= unique_max && slot_find(v, s->type) != s)
 			return FBV_ERR_DUP_SLOT;
 	}
-	if (slot_find(v, FBV_SLOT_PASSPHRASE) == NULL && slot_find(v, FBV_SLOT_KEYRING) == NULL)
+	if (slot_find(v, FBV_SLOT_PASSPHRASE) == NULL && slot_find(v, FBV_SLOT_KEYRING) == NULL &&
+	    (v->version == FBV_VERSION || (slot_find(v, FBV_SLOT_TIMED) == NULL &&
+	    slot_find(v, FBV_SLOT_RECIPIENT) == NULL)))
 		return FBV_ERR_NO_SLOT;
 	return FBV_OK;
 }
@@ -138,12 +151,15 @@ parse_prefix(struct vault *v, struct reader *r)
 		return FBV_ERR_BAD_MAGIC;
 	if (reader_uint(r, 2, &version) != 0)
 		return FBV_ERR_CORRUPT;
-	if (version != FBV_VERSION)
+	if (version != FBV_VERSION && version != FBV_VERSION2)
 		return FBV_ERR_VERSION;
+	v->version = (uint16_t)version;
 	if (reader_uint(r, 2, &flags) != 0 || flags != 0 ||
 	    (p = reader_take(r, FBV_ID_BYTES)) == NULL)
 		return FBV_ERR_CORRUPT;
 	memcpy(v->id, p, FBV_ID_BYTES);
+	if (version == FBV_VERSION2 && reader_uint(r, 8, &v->generation) != 0)
+		return FBV_ERR_CORRUPT;
 	return FBV_OK;
 }
 
@@ -233,6 +249,8 @@ vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 	size_t plen = v->cipher_len - FBV_TAG_BYTES;
 	int r;
 
+	if (v->version == FBV_VERSION2)
+		return v2_unlock_key(v, key, 0, NULL);
 	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
 	r = mac_verify(v->mac, v->hdr, v->hdr_len, sub);
 	if (r != FBV_OK)
@@ -262,8 +280,8 @@ out:
 }
 
 /* Associated data of a wrap: type, the body before the nonce, vault id. */
-static size_t
-wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
+size_t
+vault_wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
     const unsigned char *pre, size_t prelen)
 {
 	ad[0] = type;
@@ -280,7 +298,7 @@ slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
 {
 	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
 	unsigned char *key;
-	size_t adlen = wrap_ad(ad, v, s->type, s->body, prelen);
+	size_t adlen = vault_wrap_ad(ad, v, s->type, s->body, prelen);
 	int r;
 
 	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL)
@@ -313,6 +331,8 @@ vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYT
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
+	if (v->version == FBV_VERSION2)
+		return v2_unlock_passphrase_kek(v, kek);
 	return slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
 }
 
@@ -339,8 +359,29 @@ vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	r = slot_unwrap(v, s, 0, kek);
+	if (v->version == FBV_VERSION2)
+		r = v2_unlock_secret(v, kek, FBV_SLOT_KEYRING);
+	else
+		r = slot_unwrap(v, s, 0, kek);
 	return r == FBV_ERR_WRONG_PASS ? FBV_ERR_KEYRING_ITEM : r;
+}
+
+int
+vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES])
+{
+	if (v->version != FBV_VERSION2)
+		return FBV_ERR_NO_SLOT;
+	return v2_unlock_secret(v, sk, 0);
+}
+
+int
+vault_reopen(struct vault *fresh, const struct vault *opened)
+{
+	if (fresh->version == FBV_VERSION2 && opened->cred != NULL)
+		return vault_unlock_secret(fresh, opened->cred->sk);
+	if (opened->key == NULL)
+		return FBV_ERR_INVALID;
+	return vault_unlock_key(fresh, opened->key);
 }
 
 /* Puts a slot of type with body pre || nonce || wrap(data key), replacing
@@ -350,7 +391,7 @@ slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prele
     const unsigned char kek[FBV_KEY_BYTES])
 {
 	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
-	size_t adlen = wrap_ad(ad, v, type, pre, prelen);
+	size_t adlen = vault_wrap_ad(ad, v, type, pre, prelen);
 	size_t len = prelen + FBV_NONCE_BYTES + FBV_WRAPPED_BYTES;
 	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
 	unsigned char *body;
@@ -391,37 +432,107 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
 	r = kdf_derive(kek, pass, len, pre + FBV_PASS_SALT_OFF, ops, mem);
-	if (r == FBV_OK)
+	if (r == FBV_OK && v->version == FBV_VERSION2)
+		r = v2_set_passphrase(v, pre, kek);
+	else if (r == FBV_OK)
 		r = slot_store(v, FBV_SLOT_PASSPHRASE, pre, sizeof(pre), kek);
 	secret_free(kek);
 	return r;
 }
 
+/* v2: kek is the slot's X25519 secret key. */
 int
 vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 {
-	return slot_store(v, FBV_SLOT_KEYRING, NULL, 0, kek);
+	struct x25519_keypair *kp;
+	int r;
+
+	if (v->version != FBV_VERSION2)
+		return slot_store(v, FBV_SLOT_KEYRING, NULL, 0, kek);
+	if ((r = x25519_keypair_from_secret(&kp, kek)) != FBV_OK)
+		return r;
+	r = v2_put_slot(v, FBV_SLOT_KEYRING, NULL, 0, kp->pk, true);
+	x25519_keypair_free(kp);
+	return r;
+}
+
+int
+vault_set_timed(struct vault *v, const unsigned char pk[FBV_X25519_BYTES], int64_t expires)
+{
+	unsigned char pre[FBV2_TIMED_STANZA_OFF];
+
+	if (v->version != FBV_VERSION2)
+		return FBV_ERR_INVALID;
+	le_put64(pre, (uint64_t)expires);
+	return v2_put_slot(v, FBV_SLOT_TIMED, pre, sizeof(pre), pk, true);
+}
+
+static struct slot *
+recipient_find(const struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < v->nslots; i++)
+		if (v->slots[i].type == FBV_SLOT_RECIPIENT && v->slots[i].rec != NULL &&
+		    sodium_memcmp(v->slots[i].rec, pk, FBV_X25519_BYTES) == 0)
+			return (struct slot *)(uintptr_t)&v->slots[i];
+	return NULL;
+}
+
+int
+vault_add_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	if (v->version != FBV_VERSION2 || v->key == NULL)
+		return FBV_ERR_INVALID;
+	if (recipient_find(v, pk) != NULL)
+		return FBV_ERR_EXISTS;
+	return v2_put_slot(v, FBV_SLOT_RECIPIENT, NULL, 0, pk, false);
+}
+
+static void
+slot_delete(struct vault *v, struct slot *s)
+{
+	size_t i = (size_t)(s - v->slots);
+
+	free(s->body);
+	free(s->rec);
+	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
+	v->nslots--;
+	v->changed = true;
+}
+
+int
+vault_remove_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	struct slot *s = recipient_find(v, pk);
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	slot_delete(v, s);
+	return FBV_OK;
 }
 
 int
 vault_remove_slot(struct vault *v, uint8_t type)
 {
-	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
-	size_t i;
+	struct slot *s = slot_find(v, type);
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	i = (size_t)(s - v->slots);
-	free(s->body);
-	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
-	v->nslots--;
-	v->changed = true;
+	slot_delete(v, s);
 	return FBV_OK;
 }
 
 int
 vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
     struct vault **out)
+{
+	return vault_create_version(path, pass, len, level, FBV_VERSION, out);
+}
+
+int
+vault_create_version(const char *path, const char *pass, size_t len, enum kdf_level level,
+    uint16_t version, struct vault **out)
 {
 	struct vault *v;
 	uint64_t ops, mem;
@@ -431,6 +542,7 @@ vault_create(const char *path, const char *pass, size_t len, enum kdf_level leve
 		vault_free(v);
 		return FBV_ERR_NOMEM;
 	}
+	v->version = version;
 	random_bytes(v->id, FBV_ID_BYTES);
 	random_bytes(v->key, FBV_KEY_BYTES);
 	kdf_level_params(level, &ops, &mem);
@@ -516,6 +628,8 @@ vault_save(struct vault *v, bool exclusive)
 
 	if (v->key == NULL)
 		return FBV_ERR_INVALID;
+	if (v->version == FBV_VERSION2)
+		return v2_save(v, exclusive);
 	if (v->dirty && (r = seal_payload(v)) != FBV_OK)
 		return r;
 	/* The header, then the ciphertext where it is: not copied after it. */

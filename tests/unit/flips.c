@@ -1,4 +1,5 @@
-/* Every single-bit flip of every byte of a small real vault, and every
+/* Every single-bit flip of every byte of a small real vault (format 1, or
+ * format 2 given "2"), and every
  * truncation: each must be refused with the right class of error (65:
  * corrupted, 77: a slot that does not open), and leave no plaintext behind.
  * The KDF runs again only when a flip changes its inputs. */
@@ -15,7 +16,10 @@
 
 #define PASS "flip battery passphrase"
 #define SLOT_KDF_INPUTS 33      /* slot body bytes the KDF reads: alg, salt, ops, mem */
-#define SLOT_BODY 32            /* file offset of the passphrase slot body */
+/* file offset of the passphrase slot body: after the prefix (v2: and the
+ * generation), the slot count, the slot's type and length */
+static size_t slot_body = FBV_PREFIX_BYTES + 1 + 3;
+static uint16_t version = FBV_VERSION;
 
 enum outcome { REFUSED_CORRUPT, REFUSED_SLOT, ACCEPTED, LEAKED };
 
@@ -33,7 +37,7 @@ is_corrupt_class(int r)
 static int
 classify(int r, const struct vault *v)
 {
-	if (v != NULL && (v->key != NULL || v->entries.n != 0 || v->plain.len != 0))
+	if (v != NULL && (v->key != NULL || v->cred != NULL || v->entries.n != 0 || v->plain.len != 0))
 		return LEAKED;
 	if (r == FBV_OK)
 		return ACCEPTED;
@@ -51,8 +55,8 @@ try_open(const unsigned char *buf, size_t len)
 
 	if ((r = vault_parse("flips", buf, len, &v)) != FBV_OK)
 		return classify(r, NULL);
-	if (len > SLOT_BODY + SLOT_KDF_INPUTS &&
-	    memcmp(buf + SLOT_BODY, good_inputs, SLOT_KDF_INPUTS) == 0) {
+	if (len > slot_body + SLOT_KDF_INPUTS &&
+	    memcmp(buf + slot_body, good_inputs, SLOT_KDF_INPUTS) == 0) {
 		memcpy(kek, good_kek, sizeof(kek));
 		r = FBV_OK;
 	} else {
@@ -77,7 +81,7 @@ make_vault(unsigned char **buf, size_t *len)
 	if (mkdtemp(dir) == NULL)
 		return -1;
 	snprintf(path, sizeof(path), "%s/vault", dir);
-	r = vault_create(path, PASS, strlen(PASS), KDF_INTERACTIVE, &v);
+	r = vault_create_version(path, PASS, strlen(PASS), KDF_INTERACTIVE, version, &v);
 	if (r == FBV_OK)
 		r = entries_put(&v->entries, "page/1", (const unsigned char *)"EAAtoken", 8, false, 1, &e);
 	if (r == FBV_OK) {
@@ -93,20 +97,24 @@ make_vault(unsigned char **buf, size_t *len)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	size_t len, i, hdr_end, tried = 0, counts[4] = { 0 }, failed = 0;
 	unsigned char *good, *buf;
 	struct vault *v;
 	int bit, o;
 
+	if (argc > 1 && strcmp(argv[1], "2") == 0) {
+		version = FBV_VERSION2;
+		slot_body = FBV2_PREFIX_BYTES + 1 + 3;
+	}
 	if (sodium_init() < 0 || make_vault(&good, &len) != FBV_OK ||
 	    vault_parse("flips", good, len, &v) != FBV_OK) {
 		fprintf(stderr, "cannot make the test vault\n");
 		return 1;
 	}
 	hdr_end = v->hdr_len;
-	memcpy(good_inputs, good + SLOT_BODY, SLOT_KDF_INPUTS);
+	memcpy(good_inputs, good + slot_body, SLOT_KDF_INPUTS);
 	if (vault_passphrase_kek(v, PASS, strlen(PASS), good_kek) != FBV_OK ||
 	    vault_unlock_passphrase_kek(v, good_kek) != FBV_OK) {
 		fprintf(stderr, "the good vault does not open\n");
@@ -135,9 +143,9 @@ main(void)
 			fprintf(stderr, "FAIL: truncated to %zu bytes: outcome %d\n", i, o);
 		}
 	}
-	printf("vault of %zu bytes: %zu bit flips tried (%zu needed a new KDF run): "
+	printf("version %u vault of %zu bytes: %zu bit flips tried (%zu needed a new KDF run): "
 	    "%zu refused as corrupted, %zu as a slot that does not open, %zu accepted, "
-	    "%zu left plaintext; %zu truncations tried\n", len, tried, kdf_runs,
+	    "%zu left plaintext; %zu truncations tried\n", (unsigned)version, len, tried, kdf_runs,
 	    counts[REFUSED_CORRUPT], counts[REFUSED_SLOT], counts[ACCEPTED], counts[LEAKED], len);
 	printf("%zu passed, %zu failed\n", tried + len - failed, failed);
 	free(buf);

@@ -20,7 +20,7 @@ vectors = {
     "short-header": good[:20],
     "wrong-magic": b"FBVAULX\0" + good[8:],
     "version-0": good[:8] + b"\0\0" + good[10:],
-    "version-2": good[:8] + b"\2\0" + good[10:],
+    "version-3": good[:8] + b"\3\0" + good[10:],
     "flags-set": good[:10] + b"\1\0" + good[12:],
     "no-slots": good[:28] + b"\0" + good[H:],
     "seventeen-slots": good[:28] + b"\x11" + slot * 17 + good[H:],
