@@ -65,6 +65,7 @@ bool have_tty(void);
 
 /* open.c */
 int vault_open_read(struct ctx *c, struct vault **out);
+int vault_open_proof(struct ctx *c, struct vault **out);
 struct vault_txn;
 int edit_begin(struct ctx *c, struct vault *opened, struct vault_txn *t);
 int edit_open(struct ctx *c, struct vault_txn *t);

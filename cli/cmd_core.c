@@ -379,7 +379,8 @@ cmd_rm(struct ctx *c, int argc, char **argv)
 	return edit_commit(c, &t);
 }
 
-/* passwd: rewraps the passphrase slot; the payload is not re-encrypted. */
+/* passwd: a new passphrase slot key pair, after the current passphrase
+ * (never only a timed unlock or the keyring: vault_open_proof()). */
 
 int
 cmd_passwd(struct ctx *c, int argc, char **argv)
@@ -399,7 +400,7 @@ cmd_passwd(struct ctx *c, int argc, char **argv)
 	if (optind != argc)
 		return usage_error(o.cmd, "unexpected argument '%s'", argv[optind]);
 	level_given = o.level != (enum kdf_level)-1;
-	if ((r = vault_open_read(c, &v)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
 	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0) {
 		vault_free(v);

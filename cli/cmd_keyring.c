@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/recipient.h"
 #include "../vault/keyring.h"
 #include "../vault/store.h"
 #include "../vault/txn.h"
@@ -32,7 +33,7 @@ keyring_enable(struct ctx *c, const struct keyring_ops *ks)
 	bool had_slot;
 	int r;
 
-	if ((r = vault_open_read(c, &v)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL) {
 		vault_free(v);
@@ -66,9 +67,10 @@ keyring_disable(struct ctx *c, const struct keyring_ops *ks)
 {
 	char id[2 * FBV_ID_BYTES + 1];
 	struct vault_txn t;
+	struct vault *v;
 	int r;
 
-	if ((r = edit_open(c, &t)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0 || (r = edit_begin(c, v, &t)) != 0)
 		return r;
 	vault_id_hex(t.v, id);
 	if (!vault_has_slot(t.v, FBV_SLOT_KEYRING)) {
@@ -207,6 +209,8 @@ cmd_unlock(struct ctx *c, int argc, char **argv)
 	const struct command *cmd = command_find("unlock");
 	int64_t secs = UNLOCK_DEFAULT_SECONDS, now = now_unix();
 	char id[2 * FBV_ID_BYTES + 1], until[64];
+	struct x25519_keypair *kp;
+	struct vault_txn t;
 	struct vault *v;
 	int r;
 
@@ -214,17 +218,69 @@ cmd_unlock(struct ctx *c, int argc, char **argv)
 		return r;
 	if (optind != argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if ((r = vault_open_read(c, &v)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
+	if (x25519_keypair_generate(&kp) != FBV_OK) {
+		vault_free(v);
+		return fail(EXIT_INTERNAL, "out of memory");
+	}
+	/* A key pair of its own, its public half a timed slot: the vault's data
+	 * key never goes to the kernel, and lock makes the next save out of
+	 * reach of whoever read this key. */
 	vault_id_hex(v, id);
-	r = unlock_store(id, v->key, (uint32_t)secs, now);
-	vault_free(v);
+	if ((r = edit_begin(c, v, &t)) != 0) {
+		x25519_keypair_free(kp);
+		return r;
+	}
+	if ((r = vault_set_timed(t.v, kp->pk, now + secs)) != FBV_OK) {
+		x25519_keypair_free(kp);
+		return edit_abort(&t, fail_err(r, c->vault_path));
+	}
+	r = unlock_store(id, kp->sk, (uint32_t)secs, now);
+	x25519_keypair_free(kp);
 	if (r != FBV_OK)
-		return fail(EXIT_UNAVAILABLE, "cannot keep the key in the kernel keyring: %s",
-		    fbv_strerror(r));
+		return edit_abort(&t, fail(EXIT_UNAVAILABLE, "cannot keep the key in the kernel "
+		    "keyring: %s", fbv_strerror(r)));
+	if ((r = edit_commit(c, &t)) != 0) {
+		unlock_revoke(id);
+		return r;
+	}
 	format_time(now + secs, until, sizeof(until));
 	fprintf(stderr, "fbvault: unlocked until %s; `fbvault lock` locks it now\n", until);
 	return 0;
+}
+
+/* The timed slot removed and the vault saved at once, opened with the
+ * timed key itself: what was read from the kernel opens nothing written
+ * from now on. v is freed. A vault the key does not open is only locked. */
+static void
+drop_timed_slot(struct ctx *c, struct vault *v)
+{
+	unsigned char *sk = secret_alloc(FBV_X25519_BYTES);
+	char id[2 * FBV_ID_BYTES + 1];
+	struct vault_txn t;
+	int r = FBV_ERR_NOMEM;
+
+	vault_id_hex(v, id);
+	if (sk != NULL && (r = unlock_fetch(id, sk, NULL)) == FBV_OK &&
+	    v->version == FBV_VERSION2 && vault_has_slot(v, FBV_SLOT_TIMED))
+		r = vault_unlock_secret(v, sk);
+	else
+		r = FBV_ERR_NO_SLOT;
+	secret_free(sk);
+	if (r != FBV_OK) {
+		vault_free(v);
+		return;
+	}
+	if (txn_begin(v, LOCK_TIMEOUT_MS, &t) != FBV_OK)
+		return;
+	if (vault_remove_slot(t.v, FBV_SLOT_TIMED) != FBV_OK) {
+		txn_abort(&t);
+		return;
+	}
+	if (txn_commit(&t) != FBV_OK)
+		msg("warning: cannot save %s without its timed slot; the next save drops it",
+		    c->vault_path);
 }
 
 int
@@ -242,7 +298,7 @@ cmd_lock(struct ctx *c, int argc, char **argv)
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
 		return fail_err(r, c->vault_path);
 	vault_id_hex(v, id);
-	vault_free(v);
+	drop_timed_slot(c, v);
 	r = unlock_revoke(id);
 	if (r == FBV_ERR_NOT_UNLOCKED) {
 		fprintf(stderr, "fbvault: %s was not unlocked\n", c->vault_path);

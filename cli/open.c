@@ -1,5 +1,6 @@
-/* Opening the vault: find the data key through the timed unlock, the
- * desktop keyring slot, or the passphrase slot, in that order. */
+/* Opening the vault: through the timed unlock, the desktop keyring slot,
+ * or the passphrase slot, in that order. A change to the set of slots
+ * needs a fresh proof: the passphrase (vault_open_proof()). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,10 @@ try_timed_unlock(struct vault *v)
 		return FBV_ERR_NOMEM;
 	vault_id_hex(v, id);
 	r = unlock_fetch(id, key, NULL);
-	if (r == FBV_OK)
+	/* version 2: the timed slot's secret key; version 1: the data key */
+	if (r == FBV_OK && v->version == FBV_VERSION2)
+		r = vault_unlock_secret(v, key);
+	else if (r == FBV_OK)
 		r = vault_unlock_key(v, key);
 	secret_free(key);
 	return r;
@@ -66,11 +70,25 @@ try_keyring(struct vault *v)
 	return r;
 }
 
+static int
+try_passphrase(struct ctx *c, struct vault *v, bool allow_prompt)
+{
+	struct sbuf pass;
+	int r;
+
+	if (!allow_prompt)
+		return fail(EXIT_DENIED, "%s is locked", v->path);
+	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
+		return r;
+	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
+	sbuf_free(&pass);
+	return r == FBV_OK ? 0 : fail_err(r, v->path);
+}
+
 /* Unlocks v or prints why not; returns an exit code. */
 int
 vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 {
-	struct sbuf pass;
 	int r;
 
 	r = try_timed_unlock(v);
@@ -86,13 +104,32 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
 		return fail(EXIT_DENIED, "%s: no passphrase slot and the keyring did not open "
 		    "the vault", v->path);
-	if (!allow_prompt)
-		return fail(EXIT_DENIED, "%s is locked", v->path);
-	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
+	return try_passphrase(c, v, allow_prompt);
+}
+
+/* For a change to the set of slots (passwd, keyring enable and disable,
+ * unlock): the passphrase, never a timed unlock or the keyring, which any
+ * process of this user may borrow; such a process must not add a slot for
+ * itself or take the owner's away. */
+int
+vault_open_proof(struct ctx *c, struct vault **out)
+{
+	struct vault *v;
+	int r;
+
+	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
+		return fail_err(r, c->vault_path);
+	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
+		r = fail(EXIT_DENIED, "%s: changing its key slots needs the passphrase, and it "
+		    "has no passphrase slot", c->vault_path);
+	else
+		r = try_passphrase(c, v, true);
+	if (r != 0) {
+		vault_free(v);
 		return r;
-	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
-	sbuf_free(&pass);
-	return r == FBV_OK ? 0 : fail_err(r, v->path);
+	}
+	*out = v;
+	return 0;
 }
 
 int
@@ -139,10 +176,22 @@ edit_open(struct ctx *c, struct vault_txn *t)
 int
 edit_commit(struct ctx *c, struct vault_txn *t)
 {
-	int r = txn_commit(t);
+	bool convert = t->v->changed && t->v->version == FBV_VERSION;
+	bool kept;
+	int r;
 
-	if (r == FBV_OK)
+	if (convert && (r = vault_convert(t->v)) != FBV_OK) {
+		txn_abort(t);
+		return fail_err(r, c->vault_path);
+	}
+	kept = t->v->v1_key_kept;
+	if ((r = txn_commit(t)) == FBV_OK) {
+		if (convert)
+			msg("notice: %s is now in vault format 2%s", c->vault_path, kept ?
+			    "; run `fbvault passwd` (and `fbvault keyring enable`, if you use "
+			    "it) so that its format 1 key opens nothing written from now on" : "");
 		return 0;
+	}
 	return fail(err_exit_code(r), "cannot write %s: %s (the vault is unchanged)",
 	    c->vault_path, fbv_strerror(r));
 }

@@ -110,8 +110,13 @@
  *             associated data = type || body [0, 33) || vault id; kept as is
  *             by every save until the passphrase changes
  *   +105  80  stanza
- * Slot type 2, desktop keyring (L = 80; at most one): stanza. The secret key
- *             is the 32 bytes in the Secret Service item named by the vault id.
+ * Slot type 2, desktop keyring (L = 152; at most one):
+ *     +0  24  nonce
+ *    +24  48  the slot's X25519 secret key and its tag, sealed with
+ *             XChaCha20-Poly1305 under the random 32-byte key in the Secret
+ *             Service item named by the vault id, associated data = type ||
+ *             vault id; kept by every save until `keyring enable` again
+ *    +72  80  stanza
  * Slot type 3, timed unlock (L = 88; at most one):
  *     +0   8  expiry, unix seconds: a reader skips the slot after it, the
  *             next save drops it
@@ -119,6 +124,14 @@
  *             kernel's timeout (vault/unlock.h)
  * Slot type 4, recipient (L = 80; any number, one per public key): stanza.
  *             The secret key is a person's or a CI runner's identity file.
+ * Conversion from version 1 keeps the first 105 (passphrase) or 72
+ * (keyring) bytes of a version 1 slot as they are: what they seal is then
+ * the version 1 data key, used from then on as that slot's X25519 secret
+ * key. The slot that opened the vault for the conversion gets a fresh key
+ * pair instead (its key encryption key is at hand); the others keep the
+ * version 1 key until `passwd` or `keyring enable` replaces them, and the
+ * conversion says so. Version 1 slot types 3 and 4 (reserved, never
+ * written) are dropped; 5..255 are carried.
  * Slot types 5..255: a reader skips them and a save carries body and payload
  *             record unchanged; the MAC and the payload cover them. Type 0 and
  *             a known type of another length are refused, and so is a slot
@@ -167,7 +180,8 @@
 #define FBV2_PASS_SEALED_OFF 57      /* v2 passphrase slot: sealed secret key */
 #define FBV2_PASS_STANZA_OFF 105
 #define FBV2_PASS_SLOT_BYTES 185
-#define FBV2_KEYRING_SLOT_BYTES 80
+#define FBV2_KEYRING_STANZA_OFF 72
+#define FBV2_KEYRING_SLOT_BYTES 152
 #define FBV2_TIMED_STANZA_OFF 8
 #define FBV2_TIMED_SLOT_BYTES 88
 #define FBV2_RECIPIENT_SLOT_BYTES 80

@@ -15,7 +15,8 @@ _Static_assert(FBV2_PASS_SEALED_OFF == FBV_PASS_SLOT_AD + FBV_NONCE_BYTES &&
     FBV2_PASS_STANZA_OFF == FBV2_PASS_SEALED_OFF + FBV_X25519_BYTES + FBV_TAG_BYTES &&
     FBV2_PASS_SLOT_BYTES == FBV2_PASS_STANZA_OFF + FBV_STANZA_BYTES &&
     FBV2_TIMED_SLOT_BYTES == FBV2_TIMED_STANZA_OFF + FBV_STANZA_BYTES &&
-    FBV2_KEYRING_SLOT_BYTES == FBV_STANZA_BYTES &&
+    FBV2_KEYRING_STANZA_OFF == FBV_KEYRING_SLOT_BYTES &&
+    FBV2_KEYRING_SLOT_BYTES == FBV2_KEYRING_STANZA_OFF + FBV_STANZA_BYTES &&
     FBV2_RECIPIENT_SLOT_BYTES == FBV_STANZA_BYTES, "slot layouts (format.h)");
 
 #define CTX_LABEL_BYTES (sizeof(FBV2_STANZA_CTX) - 1)
@@ -42,9 +43,17 @@ stanza_off(uint8_t type)
 {
 	switch (type) {
 	case FBV_SLOT_PASSPHRASE: return FBV2_PASS_STANZA_OFF;
+	case FBV_SLOT_KEYRING: return FBV2_KEYRING_STANZA_OFF;
 	case FBV_SLOT_TIMED: return FBV2_TIMED_STANZA_OFF;
 	default: return 0;
 	}
+}
+
+/* Passphrase and keyring slots seal their secret key at body[pre, ...). */
+static size_t
+sealed_pre(uint8_t type)
+{
+	return type == FBV_SLOT_PASSPHRASE ? FBV_PASS_SLOT_AD : 0;
 }
 
 int
@@ -236,25 +245,25 @@ out:
 }
 
 int
-v2_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
+v2_unlock_sealed(struct vault *v, uint8_t type, const unsigned char kek[FBV_KEY_BYTES])
 {
 	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
-	const struct slot *s = vault_slot(v, FBV_SLOT_PASSPHRASE);
+	const struct slot *s = vault_slot(v, type);
+	size_t pre = sealed_pre(type), adlen;
 	unsigned char *sk;
-	size_t adlen;
 	int r;
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	adlen = vault_wrap_ad(ad, v, s->type, s->body, FBV_PASS_SLOT_AD);
+	adlen = vault_wrap_ad(ad, v, s->type, s->body, pre);
 	if ((sk = secret_alloc(FBV_X25519_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
-	if (aead_open(sk, s->body + FBV2_PASS_SEALED_OFF, FBV_X25519_BYTES + FBV_TAG_BYTES,
-	    ad, adlen, s->body + FBV_PASS_SLOT_AD, kek) != FBV_OK) {
+	if (aead_open(sk, s->body + pre + FBV_NONCE_BYTES, FBV_X25519_BYTES + FBV_TAG_BYTES,
+	    ad, adlen, s->body + pre, kek) != FBV_OK) {
 		r = FBV_ERR_WRONG_PASS;
 	} else {
-		/* The passphrase was right: a stanza that does not open was changed. */
-		r = v2_unlock_secret(v, sk, FBV_SLOT_PASSPHRASE);
+		/* The key was right: a stanza that does not open was changed. */
+		r = v2_unlock_secret(v, sk, type);
 		if (r == FBV_ERR_WRONG_PASS)
 			r = FBV_ERR_CORRUPT;
 	}
@@ -297,28 +306,41 @@ v2_put_slot(struct vault *v, uint8_t type, const unsigned char *pre, size_t prel
 	return FBV_OK;
 }
 
-/* A new key pair for the passphrase slot, its secret sealed under kek. If
- * the old passphrase slot opened v, the new one is what reopens it. */
-int
-v2_set_passphrase(struct vault *v, const unsigned char pre[FBV_PASS_SLOT_AD],
-    const unsigned char kek[FBV_KEY_BYTES])
+/* body[pre, stanza) = nonce || kp's secret key sealed under kek. */
+static void
+seal_secret(const struct vault *v, uint8_t type, unsigned char *body,
+    const struct x25519_keypair *kp, const unsigned char kek[FBV_KEY_BYTES])
 {
 	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
+	size_t pre = sealed_pre(type);
+	size_t adlen = vault_wrap_ad(ad, v, type, body, pre);
+
+	random_bytes(body + pre, FBV_NONCE_BYTES);
+	aead_seal(body + pre + FBV_NONCE_BYTES, kp->sk, FBV_X25519_BYTES, ad, adlen,
+	    body + pre, kek);
+}
+
+/* A new key pair for a passphrase or keyring slot, its secret sealed under
+ * kek after pre (the KDF inputs). If the old slot of that type opened v,
+ * the new one is what reopens it. */
+int
+v2_set_sealed(struct vault *v, uint8_t type, const unsigned char *pre,
+    const unsigned char kek[FBV_KEY_BYTES])
+{
 	unsigned char body[FBV2_PASS_STANZA_OFF];
-	const struct slot *old = vault_slot(v, FBV_SLOT_PASSPHRASE);
+	const struct slot *old = vault_slot(v, type);
 	struct x25519_keypair *kp;
-	size_t adlen = vault_wrap_ad(ad, v, FBV_SLOT_PASSPHRASE, pre, FBV_PASS_SLOT_AD);
+	size_t prelen = sealed_pre(type);
 	bool was_cred = old != NULL && old->rec != NULL && v->cred != NULL &&
 	    sodium_memcmp(old->rec, v->cred->pk, FBV_X25519_BYTES) == 0;
 	int r;
 
 	if ((r = x25519_keypair_generate(&kp)) != FBV_OK)
 		return r;
-	memcpy(body, pre, FBV_PASS_SLOT_AD);
-	random_bytes(body + FBV_PASS_SLOT_AD, FBV_NONCE_BYTES);
-	aead_seal(body + FBV2_PASS_SEALED_OFF, kp->sk, FBV_X25519_BYTES, ad, adlen,
-	    body + FBV_PASS_SLOT_AD, kek);
-	r = v2_put_slot(v, FBV_SLOT_PASSPHRASE, body, sizeof(body), kp->pk, true);
+	if (prelen > 0)
+		memcpy(body, pre, prelen);
+	seal_secret(v, type, body, kp, kek);
+	r = v2_put_slot(v, type, body, stanza_off(type), kp->pk, true);
 	if (r == FBV_OK && was_cred) {
 		x25519_keypair_free(v->cred);
 		v->cred = kp;
@@ -326,6 +348,71 @@ v2_set_passphrase(struct vault *v, const unsigned char pre[FBV_PASS_SLOT_AD],
 	}
 	x25519_keypair_free(kp);
 	return r;
+}
+
+/* A version 1 slot as a version 2 one (format.h, "Conversion"). */
+static int
+convert_slot(struct vault *v, struct slot *s)
+{
+	struct x25519_keypair *kp = NULL;
+	unsigned char *body;
+	bool fresh = v->v1kek != NULL && v->v1kek_type == s->type;
+	int r;
+
+	if ((body = calloc(1, body_len(s->type))) == NULL)
+		return FBV_ERR_NOMEM;
+	memcpy(body, s->body, s->len);
+	if (fresh && (r = x25519_keypair_generate(&kp)) == FBV_OK)
+		seal_secret(v, s->type, body, kp, v->v1kek);
+	else if (!fresh)
+		r = x25519_keypair_from_secret(&kp, v->key);
+	if (r == FBV_OK && (s->rec = malloc(FBV_X25519_BYTES)) == NULL)
+		r = FBV_ERR_NOMEM;
+	if (r != FBV_OK) {
+		free(body);
+		x25519_keypair_free(kp);
+		return r;
+	}
+	memcpy(s->rec, kp->pk, FBV_X25519_BYTES);
+	s->rec_len = FBV_X25519_BYTES;
+	free(s->body);
+	s->body = body;
+	s->len = body_len(s->type);
+	v->v1_key_kept |= !fresh;
+	if (fresh || v->cred == NULL) {
+		x25519_keypair_free(v->cred);
+		v->cred = kp;
+	} else {
+		x25519_keypair_free(kp);
+	}
+	return FBV_OK;
+}
+
+int
+v2_convert(struct vault *v)
+{
+	size_t i = 0;
+	int r;
+
+	if (v->version != FBV_VERSION || v->key == NULL)
+		return FBV_ERR_INVALID;
+	while (i < v->nslots) {
+		struct slot *s = &v->slots[i];
+
+		if (s->type == FBV_SLOT_TIMED || s->type == FBV_SLOT_RECIPIENT) {
+			free(s->body);
+			memmove(s, s + 1, (v->nslots - i - 1) * sizeof(*s));
+			v->nslots--;
+			continue;
+		}
+		if (known(s->type) && (r = convert_slot(v, s)) != FBV_OK)
+			return r;
+		i++;
+	}
+	v->version = FBV_VERSION2;
+	v->generation = 0;
+	v->changed = true;
+	return FBV_OK;
 }
 
 static void

@@ -20,7 +20,8 @@ int v2_slot_check(const struct slot *s);
  * When kp is given, slot is the one whose stanza kp opened. */
 int v2_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES], size_t slot,
     const struct x25519_keypair *kp);
-int v2_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
+/* A passphrase or keyring slot: kek opens its sealed secret key. */
+int v2_unlock_sealed(struct vault *v, uint8_t type, const unsigned char kek[FBV_KEY_BYTES]);
 /* type 0: every slot with a stanza; else only slots of that type. */
 int v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint8_t type);
 int v2_save(struct vault *v, bool exclusive);
@@ -29,7 +30,10 @@ int v2_save(struct vault *v, bool exclusive);
  * replace: any slot of that type is replaced, else one is added. */
 int v2_put_slot(struct vault *v, uint8_t type, const unsigned char *pre, size_t prelen,
     const unsigned char pk[FBV_X25519_BYTES], bool replace);
-int v2_set_passphrase(struct vault *v, const unsigned char pre[FBV_PASS_SLOT_AD],
+int v2_set_sealed(struct vault *v, uint8_t type, const unsigned char *pre,
     const unsigned char kek[FBV_KEY_BYTES]);
+/* A version 1 vault, open, becomes version 2 in memory; vault_save() does
+ * it before writing. */
+int v2_convert(struct vault *v);
 
 #endif

@@ -28,6 +28,7 @@ vault_free(struct vault *v)
 	sbuf_free(&v->plain);
 	secret_free(v->key);
 	x25519_keypair_free(v->cred);
+	secret_free(v->v1kek);
 	for (i = 0; i < v->nslots; i++) {
 		free(v->slots[i].body);
 		free(v->slots[i].rec);
@@ -310,6 +311,13 @@ slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
 	else
 		r = FBV_ERR_WRONG_PASS;
 	secret_free(key);
+	/* kept for the conversion to version 2 (format.h) */
+	if (r == FBV_OK && v->v1kek == NULL && (v->v1kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		r = FBV_ERR_NOMEM;
+	if (r == FBV_OK) {
+		memcpy(v->v1kek, kek, FBV_KEY_BYTES);
+		v->v1kek_type = s->type;
+	}
 	return r;
 }
 
@@ -332,7 +340,7 @@ vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYT
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
 	if (v->version == FBV_VERSION2)
-		return v2_unlock_passphrase_kek(v, kek);
+		return v2_unlock_sealed(v, FBV_SLOT_PASSPHRASE, kek);
 	return slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
 }
 
@@ -360,7 +368,7 @@ vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
 	if (v->version == FBV_VERSION2)
-		r = v2_unlock_secret(v, kek, FBV_SLOT_KEYRING);
+		r = v2_unlock_sealed(v, FBV_SLOT_KEYRING, kek);
 	else
 		r = slot_unwrap(v, s, 0, kek);
 	return r == FBV_ERR_WRONG_PASS ? FBV_ERR_KEYRING_ITEM : r;
@@ -384,38 +392,17 @@ vault_reopen(struct vault *fresh, const struct vault *opened)
 	return vault_unlock_key(fresh, opened->key);
 }
 
-/* Puts a slot of type with body pre || nonce || wrap(data key), replacing
- * any slot of that type. */
+/* A slot edit or a save of a version 1 vault converts it first. */
 static int
-slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prelen,
-    const unsigned char kek[FBV_KEY_BYTES])
+to_v2(struct vault *v)
 {
-	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
-	size_t adlen = vault_wrap_ad(ad, v, type, pre, prelen);
-	size_t len = prelen + FBV_NONCE_BYTES + FBV_WRAPPED_BYTES;
-	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
-	unsigned char *body;
+	return v->version == FBV_VERSION ? v2_convert(v) : FBV_OK;
+}
 
-	if (v->key == NULL)
-		return FBV_ERR_INVALID;
-	if (s == NULL && v->nslots == FBV_SLOTS_MAX)
-		return FBV_ERR_TOO_LARGE;
-	if ((body = malloc(len)) == NULL)
-		return FBV_ERR_NOMEM;
-	if (prelen > 0)
-		memcpy(body, pre, prelen);
-	random_bytes(body + prelen, FBV_NONCE_BYTES);
-	aead_seal(body + prelen + FBV_NONCE_BYTES, v->key, FBV_KEY_BYTES, ad, adlen,
-	    body + prelen, kek);
-	if (s == NULL)
-		s = &v->slots[v->nslots++];
-	else
-		free(s->body);
-	s->type = type;
-	s->len = (uint16_t)len;
-	s->body = body;
-	v->changed = true;
-	return FBV_OK;
+int
+vault_convert(struct vault *v)
+{
+	return to_v2(v);
 }
 
 int
@@ -425,6 +412,8 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 	unsigned char *kek;
 	int r;
 
+	if ((r = to_v2(v)) != FBV_OK)
+		return r;
 	pre[FBV_PASS_KDF_OFF] = FBV_KDF_ARGON2ID13;
 	random_bytes(pre + FBV_PASS_SALT_OFF, FBV_SALT_BYTES);
 	le_put64(pre + FBV_PASS_OPS_OFF, ops);
@@ -432,28 +421,18 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
 	r = kdf_derive(kek, pass, len, pre + FBV_PASS_SALT_OFF, ops, mem);
-	if (r == FBV_OK && v->version == FBV_VERSION2)
-		r = v2_set_passphrase(v, pre, kek);
-	else if (r == FBV_OK)
-		r = slot_store(v, FBV_SLOT_PASSPHRASE, pre, sizeof(pre), kek);
+	if (r == FBV_OK)
+		r = v2_set_sealed(v, FBV_SLOT_PASSPHRASE, pre, kek);
 	secret_free(kek);
 	return r;
 }
 
-/* v2: kek is the slot's X25519 secret key. */
 int
 vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 {
-	struct x25519_keypair *kp;
-	int r;
+	int r = to_v2(v);
 
-	if (v->version != FBV_VERSION2)
-		return slot_store(v, FBV_SLOT_KEYRING, NULL, 0, kek);
-	if ((r = x25519_keypair_from_secret(&kp, kek)) != FBV_OK)
-		return r;
-	r = v2_put_slot(v, FBV_SLOT_KEYRING, NULL, 0, kp->pk, true);
-	x25519_keypair_free(kp);
-	return r;
+	return r != FBV_OK ? r : v2_set_sealed(v, FBV_SLOT_KEYRING, NULL, kek);
 }
 
 int
@@ -516,23 +495,19 @@ int
 vault_remove_slot(struct vault *v, uint8_t type)
 {
 	struct slot *s = slot_find(v, type);
+	int r;
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	slot_delete(v, s);
+	if ((r = to_v2(v)) != FBV_OK)
+		return r;
+	slot_delete(v, slot_find(v, type));
 	return FBV_OK;
 }
 
 int
 vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
     struct vault **out)
-{
-	return vault_create_version(path, pass, len, level, FBV_VERSION, out);
-}
-
-int
-vault_create_version(const char *path, const char *pass, size_t len, enum kdf_level level,
-    uint16_t version, struct vault **out)
 {
 	struct vault *v;
 	uint64_t ops, mem;
@@ -542,7 +517,7 @@ vault_create_version(const char *path, const char *pass, size_t len, enum kdf_le
 		vault_free(v);
 		return FBV_ERR_NOMEM;
 	}
-	v->version = version;
+	v->version = FBV_VERSION2;
 	random_bytes(v->id, FBV_ID_BYTES);
 	random_bytes(v->key, FBV_KEY_BYTES);
 	kdf_level_params(level, &ops, &mem);
@@ -555,92 +530,16 @@ vault_create_version(const char *path, const char *pass, size_t len, enum kdf_le
 	return FBV_OK;
 }
 
-static int
-seal_payload(struct vault *v)
-{
-	struct sbuf plain;
-	unsigned char sub[FBV_KEY_BYTES];
-	unsigned char prefix[FBV_PREFIX_BYTES];
-	unsigned char *cipher;
-	int r;
-
-	sbuf_init(&plain, FBV_PAYLOAD_MAX);
-	if ((r = entries_encode(&v->entries, &plain)) != FBV_OK)
-		goto out;
-	if ((cipher = malloc(plain.len + FBV_TAG_BYTES)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(prefix, FBV_MAGIC, FBV_MAGIC_BYTES);
-	le_put16(prefix + FBV_MAGIC_BYTES, FBV_VERSION);
-	le_put16(prefix + FBV_MAGIC_BYTES + 2, 0);
-	memcpy(prefix + FBV_MAGIC_BYTES + 4, v->id, FBV_ID_BYTES);
-	subkey_derive(sub, SUBKEY_PAYLOAD, v->key);
-	random_bytes(v->nonce, FBV_NONCE_BYTES);
-	aead_seal(cipher, plain.data, plain.len, prefix, sizeof(prefix), v->nonce, sub);
-	free(v->cipher);
-	v->cipher = cipher;
-	v->cipher_len = plain.len + FBV_TAG_BYTES;
-	v->dirty = false;
-out:
-	sodium_memzero(sub, sizeof(sub));
-	sbuf_free(&plain);
-	return r;
-}
-
-static int
-serialize(struct vault *v, struct sbuf *out)
-{
-	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
-	size_t i, total = FBV_PREFIX_BYTES + 1 + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4;
-	int r;
-
-	for (i = 0; i < v->nslots; i++)
-		total += 3 + v->slots[i].len;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
-	    (r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, FBV_VERSION)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
-	    (r = sbuf_put(out, v->id, FBV_ID_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
-		return r;
-	for (i = 0; i < v->nslots; i++) {
-		if ((r = sbuf_put_u8(out, v->slots[i].type)) != FBV_OK ||
-		    (r = sbuf_put_u16(out, v->slots[i].len)) != FBV_OK ||
-		    (r = sbuf_put(out, v->slots[i].body, v->slots[i].len)) != FBV_OK)
-			return r;
-	}
-	subkey_derive(sub, SUBKEY_HEADER_MAC, v->key);
-	mac_compute(mac, out->data, out->len, sub);
-	sodium_memzero(sub, sizeof(sub));
-	if ((r = sbuf_put(out, mac, sizeof(mac))) != FBV_OK ||
-	    (r = sbuf_put(out, v->nonce, FBV_NONCE_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u32(out, (uint32_t)v->cipher_len)) != FBV_OK)
-		return r;
-	return out->len + v->cipher_len > FBV_FILE_MAX ? FBV_ERR_TOO_LARGE : FBV_OK;
-}
-
 int
 vault_save(struct vault *v, bool exclusive)
 {
-	struct sbuf file;
 	int r;
 
 	if (v->key == NULL)
 		return FBV_ERR_INVALID;
-	if (v->version == FBV_VERSION2)
-		return v2_save(v, exclusive);
-	if (v->dirty && (r = seal_payload(v)) != FBV_OK)
+	if ((r = to_v2(v)) != FBV_OK)
 		return r;
-	/* The header, then the ciphertext where it is: not copied after it. */
-	sbuf_init(&file, FBV_FILE_MAX);
-	if ((r = serialize(v, &file)) == FBV_OK)
-		r = store_write_parts(v->path, file.data, file.len, v->cipher, v->cipher_len,
-		    exclusive ? STORE_EXCLUSIVE : 0);
-	sbuf_free(&file);
-	if (r == FBV_OK)
-		v->changed = false;
-	return r;
+	return v2_save(v, exclusive);
 }
 
 size_t

@@ -31,6 +31,9 @@ struct vault {
 	uint64_t generation;            /* v2: +1 on every save */
 	unsigned char *key;             /* data key; NULL while locked */
 	struct x25519_keypair *cred;    /* v2: the slot key that opened it */
+	unsigned char *v1kek;           /* v1: the key that opened slot v1kek_type */
+	uint8_t v1kek_type;
+	bool v1_key_kept;               /* converted: a slot's key is the v1 data key */
 	unsigned char *hdr;             /* bytes [0, H) as read */
 	size_t hdr_len;
 	unsigned char mac[FBV_MAC_BYTES];
@@ -72,9 +75,11 @@ int vault_reopen(struct vault *fresh, const struct vault *opened);
 /* A new vault in memory with one passphrase slot; vault_save() writes it. */
 int vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
     struct vault **out);
-int vault_create_version(const char *path, const char *pass, size_t len,
-    enum kdf_level level, uint16_t version, struct vault **out);
-/* Writes an unlocked vault; exclusive refuses to replace an existing file. */
+/* A version 1 vault, open, becomes version 2 in memory (format.h,
+ * "Conversion"); vault_save() does it itself if needed. */
+int vault_convert(struct vault *v);
+/* Writes an unlocked vault, always in format 2 (a version 1 vault is
+ * converted first); exclusive refuses to replace an existing file. */
 int vault_save(struct vault *v, bool exclusive);
 
 /* The entries of an unlocked vault, sorted by name. */
@@ -91,7 +96,8 @@ int vault_put(struct vault *v, const char *name, const unsigned char *value, siz
 struct entry *vault_edit(struct vault *v, const char *name);
 int vault_remove(struct vault *v, const char *name);
 
-/* Slot edits on an unlocked vault; the payload is not re-encrypted. */
+/* Slot edits on an unlocked vault (a version 1 vault is converted first);
+ * the next save seals a new data key to every slot. */
 int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
     uint64_t ops, uint64_t mem);
 int vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);

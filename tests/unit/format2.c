@@ -111,7 +111,7 @@ test_round_trip(void)
 	struct file f1, f2;
 
 	unlink(path);
-	CHECK(vault_create_version(path, "pw", 2, KDF_INTERACTIVE, FBV_VERSION2, &v) == FBV_OK);
+	CHECK(vault_create(path, "pw", 2, KDF_INTERACTIVE, &v) == FBV_OK);
 	put(v, "page/1", "EAAtoken");
 	CHECK(vault_save(v, true) == FBV_OK);
 	memcpy(key1, v->key, sizeof(key1));
@@ -183,6 +183,7 @@ static void
 test_slots(void)
 {
 	struct x25519_keypair *r1, *r2, *ring, *timed;
+	unsigned char ring_sk[FBV_X25519_BYTES];
 	struct vault *v, *w, *fresh;
 	struct file f;
 	size_t n;
@@ -200,10 +201,10 @@ test_slots(void)
 	CHECK(open_secret(f.p, f.len, r1->sk) == FBV_OK);
 	CHECK(open_secret(f.p, f.len, r2->sk) == FBV_OK);
 	CHECK(open_secret(f.p, f.len, timed->sk) == FBV_OK);
-	CHECK(open_secret(f.p, f.len, ring->sk) == FBV_OK);
 	CHECK(vault_parse(path, f.p, f.len, &w) == FBV_OK);
 	CHECK(vault_unlock_keyring(w, r1->sk) == FBV_ERR_KEYRING_ITEM);
-	CHECK(vault_unlock_keyring(w, ring->sk) == FBV_OK);
+	CHECK(vault_unlock_keyring(w, ring->sk) == FBV_OK && w->cred != NULL);
+	memcpy(ring_sk, w->cred->sk, sizeof(ring_sk));
 	vault_free(w);
 	free(f.p);
 
@@ -236,7 +237,8 @@ test_slots(void)
 	    !vault_has_slot(v, FBV_SLOT_TIMED));
 	CHECK(vault_remove_slot(v, FBV_SLOT_KEYRING) == FBV_OK && vault_save(v, false) == FBV_OK);
 	f = snapshot();
-	CHECK(open_secret(f.p, f.len, ring->sk) == FBV_ERR_WRONG_PASS);
+	/* the keyring slot's key, taken before `keyring disable` */
+	CHECK(open_secret(f.p, f.len, ring_sk) == FBV_ERR_WRONG_PASS);
 	free(f.p);
 	vault_free(v);
 	x25519_keypair_free(r1);
@@ -370,29 +372,75 @@ test_passwd(void)
 	CHECK(open_buf(now.p, now.len, "pw", &w) == FBV_ERR_WRONG_PASS);
 	CHECK(open_buf(now.p, now.len, "new", &w) == FBV_OK);
 	vault_free(w);
-	CHECK(open_buf(old.p, old.len, "pw", &w) == FBV_OK);
+	/* The old passphrase and an old copy give the old slot key: it opens
+	 * that copy and nothing written after passwd. */
+	CHECK(open_buf(old.p, old.len, "pw", &w) == FBV_OK && w->cred != NULL);
+	CHECK(open_secret(old.p, old.len, w->cred->sk) == FBV_OK);
+	CHECK(open_secret(now.p, now.len, w->cred->sk) == FBV_ERR_WRONG_PASS);
 	vault_free(w);
 	free(old.p);
 	free(now.p);
 }
 
-static void
-test_v1_unchanged(void)
+/* The version 1 vector (tests/vectors/good.vault), written to path. */
+static struct file
+v1_vector(const char *vector)
 {
-	struct vault *v;
+	struct file f = { malloc(1 << 16), 0 };
+	FILE *in = fopen(vector, "rb");
 
+	if (in == NULL || f.p == NULL)
+		abort();
+	f.len = fread(f.p, 1, 1 << 16, in);
+	fclose(in);
 	unlink(path);
-	CHECK(vault_create(path, "pw", 2, KDF_INTERACTIVE, &v) == FBV_OK);
-	CHECK(v->version == FBV_VERSION && vault_save(v, true) == FBV_OK);
+	if (store_write(path, f.p, f.len, STORE_EXCLUSIVE) != FBV_OK)
+		abort();
+	return f;
+}
+
+/* A version 1 vault opens; its first save converts it. Opened by the
+ * passphrase, that slot gets a fresh key pair; opened by the data key
+ * alone (a version 1 timed unlock), the slots keep the version 1 key. */
+static void
+test_v1_converts(const char *vector)
+{
+	const char *pass = "vector passphrase";
+	unsigned char key[FBV_KEY_BYTES];
+	const struct entry *e;
+	struct vault *v;
+	struct file f = v1_vector(vector);
+
+	CHECK(open_file(pass, &v) == FBV_OK && v->version == FBV_VERSION && v->cred == NULL);
+	CHECK((e = vault_find(v, "entry")) != NULL && e->value_len == 12);
+	memcpy(key, v->key, sizeof(key));
+	CHECK(vault_save(v, false) == FBV_OK && v->version == FBV_VERSION2 && v->generation == 1);
+	CHECK(!v->v1_key_kept && v->cred != NULL);
 	vault_free(v);
-	CHECK(open_file("pw", &v) == FBV_OK && v->version == FBV_VERSION && v->cred == NULL);
+	CHECK(open_file(pass, &v) == FBV_OK && v->version == FBV_VERSION2);
+	CHECK((e = vault_find(v, "entry")) != NULL && memcmp(e->value, "vector value", 12) == 0);
 	vault_free(v);
+	free(f.p);
+	f = snapshot();
+	CHECK(open_secret(f.p, f.len, key) == FBV_ERR_WRONG_PASS);
+	free(f.p);
+
+	f = v1_vector(vector);
+	CHECK(vault_parse(path, f.p, f.len, &v) == FBV_OK && vault_unlock_key(v, key) == FBV_OK);
+	CHECK(vault_save(v, false) == FBV_OK && v->v1_key_kept);
+	vault_free(v);
+	free(f.p);
+	f = snapshot();
+	CHECK(open_secret(f.p, f.len, key) == FBV_OK);
+	CHECK(open_buf(f.p, f.len, pass, &v) == FBV_OK);
+	vault_free(v);
+	free(f.p);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+	if (argc != 2 || sodium_init() < 0 || mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/vault", dir);
 	test_round_trip();
@@ -401,7 +449,7 @@ main(void)
 	test_tampered_table();
 	test_unknown_carried();
 	test_passwd();
-	test_v1_unchanged();
+	test_v1_converts(argv[1]);
 	unlink(path);
 	rmdir(dir);
 	printf("%d passed, %d failed\n", passed, failed);

@@ -1,0 +1,58 @@
+# Vault format 2 through the CLI: version 1 vaults open and convert on the
+# first write; a key read from the kernel during a timed unlock opens
+# nothing written after `lock`; slot-set changes need the passphrase.
+. "$(dirname "$0")/lib.sh"
+nopass() { setsid -w env -u FBVAULT_PASSPHRASE_FILE "$FBVAULT_BIN" "$@" < /dev/null; }
+vault_id() { od -An -tx1 -j12 -N16 "${1:-$FBVAULT_PATH}" | tr -d ' \n'; }
+version() { od -An -tu2 -j8 -N2 "${1:-$FBVAULT_PATH}" | tr -d ' '; }
+CLEANUP_HOOK='"$FBVAULT_BIN" lock >/dev/null 2>&1'
+
+# A version 1 vault opens as it is; the first write converts it, once.
+mkdir -m 700 -p "$T/vault"
+cp "$FBVAULT_SRC/tests/vectors/good.vault" "$FBVAULT_PATH"; chmod 600 "$FBVAULT_PATH"
+printf 'vector passphrase\n' > "$T/v1pass"; chmod 600 "$T/v1pass"
+v1() { env FBVAULT_PASSPHRASE_FILE="$T/v1pass" "$FBVAULT_BIN" "$@"; }
+s=$(snapshot)
+expect 0 "v1: get" -- v1 get entry
+check "v1: value" -- test "$(cat "$T/out")" = "vector value"
+unchanged "$s" "a read does not convert"
+expect 0 "v1: put converts" -- sh -c 'echo two | env FBVAULT_PASSPHRASE_FILE="$1" "$2" put second' sh "$T/v1pass" "$FBVAULT_BIN"
+err_has "is now in vault format 2"
+check "v1: the file is version 2" -- test "$(version)" = 2
+expect 0 "v2: the old entry" -- v1 get entry
+check "v2: old value intact" -- test "$(cat "$T/out")" = "vector value"
+expect 0 "v2: put again" -- sh -c 'echo three | env FBVAULT_PASSPHRASE_FILE="$1" "$2" put third' sh "$T/v1pass" "$FBVAULT_BIN"
+check "the conversion notice is said once" -- test ! -s "$T/err"
+
+# Stolen during an unlock: the timed slot's key, read from the kernel as
+# any process of this user can. After lock it opens nothing written.
+new_vault
+echo first | fbv put a || exit 1
+id=$(vault_id)
+expect 0 "unlock" -- fbv unlock --for 10m
+kid=$(keyctl search @u user "fbvault:$id")
+check "the unlock key is in the kernel" -- test -n "$kid"
+keyctl pipe "$kid" > "$T/stolen"
+check "a process of this user reads it" -- test "$(stat -c %s "$T/stolen")" = 40
+cp "$FBVAULT_PATH" "$T/old.vault"
+expect 0 "lock" -- fbv lock
+check "lock removed the kernel key" -- sh -c "! keyctl search @u user fbvault:$id >/dev/null 2>&1"
+echo second | fbv put b || exit 1
+keyctl padd user "fbvault:$id" @u < "$T/stolen" > /dev/null
+expect 77 "the stolen key opens nothing written after lock" -- nopass get b
+err_has "no terminal to ask for the passphrase"
+mkdir -m 700 "$T/oldcopy"; cp "$T/old.vault" "$T/oldcopy/vault"; chmod 600 "$T/oldcopy/vault"
+expect 0 "it did open the copy saved during the unlock" -- nopass --vault "$T/oldcopy/vault" get a
+check "old copy value" -- test "$(cat "$T/out")" = first
+keyctl purge user "fbvault:$id" > /dev/null 2>&1
+
+# Slot-set changes need the passphrase, not a borrowed unlock.
+expect 0 "unlock again" -- fbv unlock --for 10m
+s=$(snapshot)
+expect 77 "passwd without the passphrase, while unlocked" -- sh -c 'printf "x\n" > "$1/np"; chmod 600 "$1/np"; setsid -w env -u FBVAULT_PASSPHRASE_FILE FBVAULT_NEW_PASSPHRASE_FILE="$1/np" "$2" passwd < /dev/null' sh "$T" "$FBVAULT_BIN"
+expect 77 "unlock without the passphrase, while unlocked" -- nopass unlock --for 1h
+unchanged "$s" "no slot change without the passphrase"
+expect 0 "but entries can be read" -- nopass get a
+expect 0 "and written" -- sh -c 'echo c | setsid -w env -u FBVAULT_PASSPHRASE_FILE "$1" put c' sh "$FBVAULT_BIN"
+expect 0 "lock" -- fbv lock
+finish
