@@ -18,6 +18,7 @@ struct ctx {
 	int new_passphrase_fd;
 	bool no_keyring;
 	bool quiet;
+	bool accept_rollback;   /* "I restored this on purpose" */
 };
 
 struct command {
@@ -45,12 +46,13 @@ int64_t now_unix(void);
 void format_time(int64_t t, char *buf, size_t len);
 
 /* Common options: --vault, --passphrase-fd, --new-passphrase-fd,
- * --no-keyring, -h. Returns 1 if consumed, 0 if not a common option. */
+ * --no-keyring, --accept-rollback, -h. Returns 1 if consumed, 0 if not a common option. */
 #define COMMON_LONGOPTS \
 	{ "vault", required_argument, NULL, 'V' }, \
 	{ "passphrase-fd", required_argument, NULL, 'P' }, \
 	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
 	{ "no-keyring", no_argument, NULL, 'K' }, \
+	{ "accept-rollback", no_argument, NULL, 'R' }, \
 	{ "help", no_argument, NULL, 'h' }
 int common_option(struct ctx *c, const struct command *cmd, int opt, const char *arg);
 #define OPT_HANDLED 1
@@ -73,6 +75,12 @@ int edit_commit(struct ctx *c, struct vault_txn *t);
 int edit_abort(struct vault_txn *t, int code);
 #define LOCK_TIMEOUT_MS 30000
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
+/* Rollback memory (vault/seen.h) for an open vault: refuses an older
+ * generation than this machine opened (EXIT_ROLLBACK) unless
+ * --accept-rollback, and remembers a newer one. */
+int seen_check(struct ctx *c, const struct vault *v);
+/* status and doctor: a warning line, or NULL, about the slot set. */
+const char *seen_slots_warning(const struct vault *v);
 
 /* duration.c */
 int duration_parse(const char *s, int64_t *seconds);

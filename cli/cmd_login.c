@@ -522,6 +522,8 @@ cmd_status(struct ctx *c, int argc, char **argv)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
+	if (seen_slots_warning(v) != NULL)
+		msg("warning: %s: %s", c->vault_path, seen_slots_warning(v));
 	if (json) {
 		status_json(v, now);
 		vault_free(v);

@@ -26,6 +26,7 @@ static const char exit_codes[] =
     "  75  temporary failure: rate limited or transient Graph error\n"
     "  76  unexpected response from the Graph API\n"
     "  77  wrong passphrase, unsafe permissions, or access refused\n"
+    "  79  rollback: an older copy of the vault than this machine has opened\n"
     "  126, 127  exec: command not executable, not found\n";
 
 static void
@@ -34,7 +35,7 @@ help_all(FILE *f)
 	const struct command *cmd;
 
 	fprintf(f, "usage: fbvault [--vault PATH] [--passphrase-fd N] [--no-keyring] "
-	    "COMMAND [ARGS]\n\ncommands:\n");
+	    "[--accept-rollback] COMMAND [ARGS]\n\ncommands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		fprintf(f, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(f, "\nfbvault help COMMAND shows a command's options.\n\n%s", exit_codes);
@@ -78,6 +79,9 @@ common_option(struct ctx *c, const struct command *cmd, int opt, const char *arg
 		return OPT_HANDLED;
 	case 'K':
 		c->no_keyring = true;
+		return OPT_HANDLED;
+	case 'R':
+		c->accept_rollback = true;
 		return OPT_HANDLED;
 	case 'h':
 		print_usage(cmd, stdout);
@@ -126,7 +130,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_LONGOPTS, { "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
-	struct ctx c = { NULL, -1, -1, false, false };
+	struct ctx c = { NULL, -1, -1, false, false, false };
 	const struct command *cmd;
 	int opt, r;
 

@@ -1,11 +1,15 @@
 /* Opening the vault: through the timed unlock, the desktop keyring slot,
  * or the passphrase slot, in that order. A change to the set of slots
  * needs a fresh proof: the passphrase (vault_open_proof()). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
+#include "../vault/seen.h"
 #include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "cli.h"
@@ -122,14 +126,102 @@ vault_open_proof(struct ctx *c, struct vault **out)
 	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
 		r = fail(EXIT_DENIED, "%s: changing its key slots needs the passphrase, and it "
 		    "has no passphrase slot", c->vault_path);
-	else
-		r = try_passphrase(c, v, true);
+	else if ((r = try_passphrase(c, v, true)) == 0)
+		r = seen_check(c, v);
 	if (r != 0) {
 		vault_free(v);
 		return r;
 	}
 	*out = v;
 	return 0;
+}
+
+static void
+seen_put(const char *id, const struct seen *s, const char *path)
+{
+	if (seen_write(id, s) != FBV_OK)
+		msg("warning: cannot remember the generation of %s (%s); rollback to it "
+		    "will not be noticed", path, fbv_strerror(FBV_ERR_SYSTEM));
+}
+
+/* Whether the file at v's path is now genuinely of generation gen or
+ * later (it opens with what opened v): v was read just before another
+ * fbvault saved and remembered a newer one, which is no rollback. */
+static bool
+superseded(const struct vault *v, uint64_t gen)
+{
+	struct vault *now;
+	bool later;
+
+	if (vault_load(v->path, &now) != FBV_OK)
+		return false;
+	later = now->version == FBV_VERSION2 && now->generation >= gen &&
+	    memcmp(now->id, v->id, FBV_ID_BYTES) == 0 && vault_reopen(now, v) == FBV_OK;
+	vault_free(now);
+	return later;
+}
+
+int
+seen_check(struct ctx *c, const struct vault *v)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+	int r;
+
+	vault_id_hex(v, id);
+	if ((r = seen_read(id, &s)) != FBV_OK && !c->accept_rollback)
+		return fail(err_exit_code(r), "%s: cannot read this machine's rollback memory "
+		    "for it: %s (--accept-rollback starts it afresh)", v->path, fbv_strerror(r));
+	if (r == FBV_OK && s.known && v->generation < s.generation && !c->accept_rollback &&
+	    !superseded(v, s.generation))
+		return fail(EXIT_ROLLBACK, "%s is generation %" PRIu64 ", older than generation "
+		    "%" PRIu64 ", which this machine has opened: an older copy was put back; if you "
+		    "restored it on purpose, run again with --accept-rollback", v->path,
+		    v->generation, s.generation);
+	if (v->version != FBV_VERSION2)
+		return 0;
+	if (r != FBV_OK || !s.known || c->accept_rollback) {
+		seen_slots(v, s.slots);
+		s.known = true;
+	} else if (v->generation <= s.generation) {
+		return 0;
+	}
+	s.generation = v->generation;
+	seen_put(id, &s, v->path);
+	return 0;
+}
+
+/* What this machine wrote: its generation and slot set. */
+static void
+seen_note_save(const struct vault *v)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+
+	vault_id_hex(v, id);
+	s.known = true;
+	s.generation = v->generation;
+	seen_slots(v, s.slots);
+	seen_put(id, &s, v->path);
+}
+
+const char *
+seen_slots_warning(const struct vault *v)
+{
+	unsigned char now[FBV_SEEN_DIGEST];
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+
+	vault_id_hex(v, id);
+	if (v->version != FBV_VERSION2 || v->key == NULL || seen_read(id, &s) != FBV_OK ||
+	    !s.known)
+		return NULL;
+	seen_slots(v, now);
+	if (sodium_memcmp(now, s.slots, sizeof(now)) == 0)
+		return NULL;
+	return "its key slots were changed by a command that did not run on this machine "
+	    "(a slot added or removed elsewhere); if you did not do it, change the "
+	    "passphrase and check who can read the vault";
 }
 
 int
@@ -140,7 +232,7 @@ vault_open_read(struct ctx *c, struct vault **out)
 
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
 		return fail_err(r, c->vault_path);
-	if ((r = vault_key_sources(c, v, true)) != 0) {
+	if ((r = vault_key_sources(c, v, true)) != 0 || (r = seen_check(c, v)) != 0) {
 		vault_free(v);
 		return r;
 	}
@@ -177,7 +269,7 @@ int
 edit_commit(struct ctx *c, struct vault_txn *t)
 {
 	bool convert = t->v->changed && t->v->version == FBV_VERSION;
-	bool kept;
+	bool kept, saved;
 	int r;
 
 	if (convert && (r = vault_convert(t->v)) != FBV_OK) {
@@ -185,7 +277,10 @@ edit_commit(struct ctx *c, struct vault_txn *t)
 		return fail_err(r, c->vault_path);
 	}
 	kept = t->v->v1_key_kept;
-	if ((r = txn_commit(t)) == FBV_OK) {
+	if ((r = txn_save(t, &saved)) == FBV_OK && saved)
+		seen_note_save(t->v);
+	txn_abort(t);
+	if (r == FBV_OK) {
 		if (convert)
 			msg("notice: %s is now in vault format 2%s", c->vault_path, kept ?
 			    "; run `fbvault passwd` (and `fbvault keyring enable`, if you use "

@@ -42,7 +42,7 @@ keyctl padd user "fbvault:$id" @u < "$T/stolen" > /dev/null
 expect 77 "the stolen key opens nothing written after lock" -- nopass get b
 err_has "no terminal to ask for the passphrase"
 mkdir -m 700 "$T/oldcopy"; cp "$T/old.vault" "$T/oldcopy/vault"; chmod 600 "$T/oldcopy/vault"
-expect 0 "it did open the copy saved during the unlock" -- nopass --vault "$T/oldcopy/vault" get a
+expect 0 "it did open the copy saved during the unlock" -- nopass --accept-rollback --vault "$T/oldcopy/vault" get a
 check "old copy value" -- test "$(cat "$T/out")" = first
 keyctl purge user "fbvault:$id" > /dev/null 2>&1
 
@@ -54,5 +54,57 @@ expect 77 "unlock without the passphrase, while unlocked" -- nopass unlock --for
 unchanged "$s" "no slot change without the passphrase"
 expect 0 "but entries can be read" -- nopass get a
 expect 0 "and written" -- sh -c 'echo c | setsid -w env -u FBVAULT_PASSPHRASE_FILE "$1" put c' sh "$FBVAULT_BIN"
+expect 0 "lock" -- fbv lock
+
+# Rollback: an older copy put back is refused with its own code, naming
+# both generations; --accept-rollback opens it and starts afresh.
+new_vault
+echo one | fbv put a || exit 1
+cp "$FBVAULT_PATH" "$T/gen2"
+echo two | fbv put b || exit 1
+id=$(vault_id)
+seen="$HOME/.local/state/fbvault/seen-$id"
+check "the memory file is 0600" -- test "$(stat -c %a "$seen")" = 600
+check "it remembers generation 3" -- grep -qx "generation 3" "$seen"
+cp "$T/gen2" "$FBVAULT_PATH"
+s=$(snapshot)
+expect 79 "an older copy is refused" -- fbv get a
+err_has "is generation 2, older than generation 3, which this machine has opened"
+err_has "--accept-rollback"
+check "nothing on stdout" -- test ! -s "$T/out"
+expect 79 "a write too" -- sh -c 'echo x | "$1" put c' sh "$FBVAULT_BIN"
+unchanged "$s" "a refused rollback"
+expect 0 "--accept-rollback opens it" -- fbv --accept-rollback get a
+check "rolled-back value" -- test "$(cat "$T/out")" = one
+check "the memory starts afresh" -- grep -qx "generation 2" "$seen"
+expect 0 "and then it opens as usual" -- fbv get a
+expect 66 "b is not in the old copy" -- fbv get b
+
+# The memory survives kill -9 between writing it and renaming it into
+# place (the second rename of a put: the vault's first).
+before=$(cat "$seen")
+strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+	-e inject=rename,renameat,renameat2:signal=SIGKILL:when=2 \
+	sh -c 'echo k | "$1" put killed' sh "$FBVAULT_BIN" > /dev/null 2>&1
+check "the kill left the old memory" -- test "$(cat "$seen")" = "$before"
+expect 0 "the killed put's vault opens" -- fbv get killed
+check "and the memory moved on" -- grep -qx "generation 3" "$seen"
+
+# A slot set changed by a command that ran elsewhere (another machine's
+# memory: another XDG_STATE_HOME) is warned about by status and doctor.
+elsewhere() { env XDG_STATE_HOME="$T/elsewhere" "$FBVAULT_BIN" "$@"; }
+expect 0 "status: no warning" -- fbv status
+check "status: no slot warning yet" -- sh -c "! grep -q 'key slots' '$T/err'"
+expect 0 "unlock elsewhere" -- elsewhere unlock --for 10m
+expect 0 "status here" -- fbv status
+err_has "its key slots were changed by a command that did not run on this machine"
+fbv doctor > "$T/doctor" 2>&1
+check "doctor warns about the slots" -- grep -q "slots.*did not run on this machine" "$T/doctor"
+expect 0 "lock elsewhere" -- elsewhere lock
+expect 0 "status after" -- fbv status
+check "the slots are as seen again" -- sh -c "! grep -q 'key slots' '$T/err'"
+expect 0 "unlock here" -- fbv unlock --for 10m
+expect 0 "status after a local change" -- fbv status
+check "a change made here is not warned about" -- sh -c "! grep -q 'key slots' '$T/err'"
 expect 0 "lock" -- fbv lock
 finish

@@ -11,7 +11,7 @@ cleanup_test() {
 }
 export HOME="$T/home"
 mkdir -p "$HOME"
-unset XDG_DATA_HOME FBVAULT_NO_KEYRING FBVAULT_GRAPH_URL FBVAULT_CA_FILE
+unset XDG_DATA_HOME XDG_STATE_HOME FBVAULT_NO_KEYRING FBVAULT_GRAPH_URL FBVAULT_CA_FILE
 export FBVAULT_PATH="$T/vault/vault"
 printf 'correct horse battery staple\n' > "$T/pass"
 chmod 600 "$T/pass"

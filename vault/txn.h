@@ -32,6 +32,9 @@ int txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t);
 int txn_begin_create(struct vault *fresh, int timeout_ms, struct vault_txn *t);
 /* Saves t->v if it changed; unlocks and frees either way. */
 int txn_commit(struct vault_txn *t);
+/* The same save, keeping the lock and t->v (what was written: its
+ * generation, its slots); txn_abort() ends it. *saved: whether it wrote. */
+int txn_save(struct vault_txn *t, bool *saved);
 void txn_abort(struct vault_txn *t);
 
 #endif
