@@ -113,7 +113,7 @@ unlock_state_read(const struct vault *v, bool probe_keyring, struct unlock_state
 	st->service = probe_keyring ? "not built" : "not checked";
 	st->item = "unknown";
 	st->unlocked_until = 0;
-	if (key != NULL && unlock_fetch(id, key, &st->unlocked_until) != FBV_OK)
+	if (unlock_until(id, now_unix(), &st->unlocked_until) != FBV_OK)
 		st->unlocked_until = 0;
 	if (probe_keyring && key != NULL && keyring_module(&ks) == FBV_OK) {
 		r = ks->lookup(id, key);
@@ -283,29 +283,55 @@ drop_timed_slot(struct ctx *c, struct vault *v)
 		    c->vault_path);
 }
 
+static int
+lock_all(void)
+{
+	int n, r = unlock_revoke_all(&n);
+
+	if (r != FBV_OK)
+		return fail(EXIT_IO, "cannot revoke every timed-unlock key: %s (%d revoked)",
+		    fbv_strerror(r), n);
+	fprintf(stderr, "fbvault: revoked %d timed-unlock key%s\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
 int
 cmd_lock(struct ctx *c, int argc, char **argv)
 {
+	static const struct option own[] = { { "all", no_argument, NULL, 'a' }, { 0 } };
 	const struct command *cmd = command_find("lock");
 	char id[2 * FBV_ID_BYTES + 1];
 	struct vault *v;
-	int r;
+	bool all = false;
+	int r, others;
 
-	if ((r = parse_options(c, cmd, argc, argv, "+h", NULL, NULL, NULL)) >= 0)
+	if ((r = parse_options(c, cmd, argc, argv, "+h", own, &all, flag_opt)) >= 0)
 		return r;
 	if (optind != argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (all)
+		return lock_all();
+	/* Without the vault's id no key can be named: say how to end them all. */
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
-		return fail_err(r, c->vault_path);
+		return fail(err_exit_code(r), "%s: %s; `fbvault lock --all` revokes every "
+		    "timed-unlock key of yours", c->vault_path, fbv_strerror(r));
 	vault_id_hex(v, id);
 	drop_timed_slot(c, v);
 	r = unlock_revoke(id);
 	if (r == FBV_ERR_NOT_UNLOCKED) {
 		fprintf(stderr, "fbvault: %s was not unlocked\n", c->vault_path);
+		/* A key under another id may be this vault's, its id altered
+		 * since; which one cannot be told (the keys of other vaults look
+		 * the same), so they are named, not revoked. */
+		if (unlock_count_all(&others) == FBV_OK && others > 0)
+			msg("notice: %d timed-unlock key%s of yours for other vault ids remain%s; "
+			    "if this vault's id was altered, `fbvault lock --all`", others,
+			    others == 1 ? "" : "s", others == 1 ? "s" : "");
 		return 0;
 	}
 	if (r != FBV_OK)
-		return fail(EXIT_IO, "cannot revoke the unlock key: %s", fbv_strerror(r));
+		return fail(EXIT_IO, "a timed-unlock key for %s remains: %s; try `fbvault lock "
+		    "--all`", c->vault_path, fbv_strerror(r));
 	fprintf(stderr, "fbvault: locked %s\n", c->vault_path);
 	return 0;
 }

@@ -28,7 +28,7 @@ const struct command commands[] = {
 	  "open the vault with the desktop keyring (Secret Service)" },
 	{ "unlock", cmd_unlock, "[--for DURATION]",
 	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)" },
-	{ "lock", cmd_lock, "", "forget the timed-unlock key now" },
+	{ "lock", cmd_lock, "[--all]", "forget the timed-unlock key now" },
 	{ "doctor", cmd_doctor, "[--json]",
 	  "check the vault, its permissions, its tokens and this installation" },
 	{ NULL, NULL, NULL, NULL },
