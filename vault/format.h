@@ -148,7 +148,9 @@
  *           any for an unknown type (carried)
  *    +3  R  data
  *  then the entries, as in version 1. The public key of the slot that opened
- *  the vault must equal the key that opened its stanza.
+ *  the vault must equal the key that opened its stanza; a public key of
+ *  small order (no one holds its secret, no stanza can be sealed to it) is
+ *  refused, in a record and when a slot is added.
  */
 #ifndef FBV_FORMAT_H
 #define FBV_FORMAT_H

@@ -130,6 +130,30 @@ parse_records(struct vault *v, const unsigned char *p, size_t len, size_t *used)
 	return FBV_OK;
 }
 
+/* Whether no one can hold pk's secret key: a point of small order, which
+ * every stanza to it would refuse (all-zero shared secret). */
+static bool
+low_order(const unsigned char pk[FBV_X25519_BYTES])
+{
+	static const unsigned char scalar[crypto_scalarmult_SCALARBYTES] = { 1 };
+	unsigned char q[crypto_scalarmult_BYTES];
+
+	return crypto_scalarmult(q, scalar, pk) != 0;
+}
+
+/* Every known slot's public key can be written to; the one that opened the
+ * vault (slot) was just checked against its secret key. */
+static int
+check_records(const struct vault *v, size_t slot, bool opened)
+{
+	size_t i;
+
+	for (i = 0; i < v->nslots; i++)
+		if (known(v->slots[i].type) && !(opened && i == slot) && low_order(v->slots[i].rec))
+			return FBV_ERR_CORRUPT;
+	return FBV_OK;
+}
+
 static int
 keep_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES],
     const struct x25519_keypair *kp)
@@ -193,6 +217,8 @@ v2_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES], size_t sl
 		r = FBV_ERR_CORRUPT;
 		goto out;
 	}
+	if ((r = check_records(v, slot, kp != NULL)) != FBV_OK)
+		goto out;
 	entries_free(&v->entries);
 	if ((r = entries_decode(&v->entries, v->plain.data + used, plen - used)) != FBV_OK)
 		goto out;
@@ -278,7 +304,7 @@ v2_put_slot(struct vault *v, uint8_t type, const unsigned char *pre, size_t prel
 	struct slot *s = replace ? vault_slot(v, type) : NULL;
 	unsigned char *body, *rec;
 
-	if (!known(type) || prelen != stanza_off(type))
+	if (!known(type) || prelen != stanza_off(type) || low_order(pk))
 		return FBV_ERR_INVALID;
 	if (s == NULL && v->nslots == FBV_SLOTS_MAX)
 		return FBV_ERR_TOO_LARGE;

@@ -193,6 +193,14 @@ test_slots(void)
 	CHECK(open_file("pw", &v) == FBV_OK);
 	CHECK(vault_add_recipient(v, r1->pk) == FBV_OK);
 	CHECK(vault_add_recipient(v, r1->pk) == FBV_ERR_EXISTS);
+	{
+		/* small order: no one holds its secret; 0 and 1 are two such */
+		unsigned char bad[FBV_X25519_BYTES] = { 0 };
+
+		CHECK(vault_add_recipient(v, bad) == FBV_ERR_INVALID);
+		bad[0] = 1;
+		CHECK(vault_add_recipient(v, bad) == FBV_ERR_INVALID);
+	}
 	CHECK(vault_add_recipient(v, r2->pk) == FBV_OK);
 	CHECK(vault_set_keyring(v, ring->sk) == FBV_OK);
 	CHECK(vault_set_timed(v, timed->pk, (int64_t)time(NULL) + 600) == FBV_OK);
