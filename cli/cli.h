@@ -79,6 +79,8 @@ int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
  * generation than this machine opened (EXIT_ROLLBACK) unless
  * --accept-rollback, and remembers a newer one. */
 int seen_check(struct ctx *c, const struct vault *v);
+/* After a save made here: its generation and slots are this machine's. */
+void seen_note_save(const struct vault *v);
 /* status and doctor: a warning line, or NULL, about the slot set. */
 const char *seen_slots_warning(const struct vault *v);
 

@@ -260,6 +260,7 @@ drop_timed_slot(struct ctx *c, struct vault *v)
 	char id[2 * FBV_ID_BYTES + 1];
 	struct vault_txn t;
 	int r = FBV_ERR_NOMEM;
+	bool saved;
 
 	vault_id_hex(v, id);
 	if (sk != NULL && (r = unlock_fetch(id, sk, NULL)) == FBV_OK &&
@@ -274,13 +275,12 @@ drop_timed_slot(struct ctx *c, struct vault *v)
 	}
 	if (txn_begin(v, LOCK_TIMEOUT_MS, &t) != FBV_OK)
 		return;
-	if (vault_remove_slot(t.v, FBV_SLOT_TIMED) != FBV_OK) {
-		txn_abort(&t);
-		return;
-	}
-	if (txn_commit(&t) != FBV_OK)
+	if (vault_remove_slot(t.v, FBV_SLOT_TIMED) == FBV_OK && txn_save(&t, &saved) == FBV_OK)
+		seen_note_save(t.v);
+	else
 		msg("warning: cannot save %s without its timed slot; the next save drops it",
 		    c->vault_path);
+	txn_abort(&t);
 }
 
 static int

@@ -192,7 +192,7 @@ seen_check(struct ctx *c, const struct vault *v)
 }
 
 /* What this machine wrote: its generation and slot set. */
-static void
+void
 seen_note_save(const struct vault *v)
 {
 	char id[2 * FBV_ID_BYTES + 1];

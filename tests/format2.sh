@@ -107,4 +107,6 @@ expect 0 "unlock here" -- fbv unlock --for 10m
 expect 0 "status after a local change" -- fbv status
 check "a change made here is not warned about" -- sh -c "! grep -q 'key slots' '$T/err'"
 expect 0 "lock" -- fbv lock
+expect 0 "status after a local lock" -- fbv status
+check "lock's save is this machine's too" -- sh -c "! grep -q 'key slots' '$T/err'"
 finish
