@@ -46,6 +46,23 @@ expect 0 "it did open the copy saved during the unlock" -- nopass --accept-rollb
 check "old copy value" -- test "$(cat "$T/out")" = first
 keyctl purge user "fbvault:$id" > /dev/null 2>&1
 
+# After passwd: the old passphrase and an old copy give the old passphrase
+# slot's key; planted where fbvault looks, it opens that copy and nothing
+# written after passwd.
+cp "$FBVAULT_PATH" "$T/before-passwd"; chmod 600 "$T/before-passwd"
+"$FBVAULT_BUILD/tests/slotkey" "$T/before-passwd" < "$T/pass" > "$T/oldkey"
+check "the old copy gives its passphrase slot key" -- test "$(stat -c %s "$T/oldkey")" = 40
+printf 'newer passphrase\n' > "$T/newpass"; chmod 600 "$T/newpass"
+expect 0 "passwd" -- env FBVAULT_NEW_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" passwd
+echo after | env FBVAULT_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" put after-passwd || exit 1
+keyctl padd user "fbvault:$id" @u < "$T/oldkey" > /dev/null
+expect 77 "the old slot key opens nothing written after passwd" -- nopass get after-passwd
+err_has "no terminal to ask for the passphrase"
+mkdir -m 700 "$T/bp"; cp "$T/before-passwd" "$T/bp/vault"; chmod 600 "$T/bp/vault"
+expect 0 "it opens the old copy" -- nopass --accept-rollback --vault "$T/bp/vault" get a
+keyctl purge user "fbvault:$id" > /dev/null 2>&1
+cp "$T/newpass" "$T/pass"
+
 # Slot-set changes need the passphrase, not a borrowed unlock.
 expect 0 "unlock again" -- fbv unlock --for 10m
 s=$(snapshot)
