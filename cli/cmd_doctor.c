@@ -3,6 +3,7 @@
  * else the exit code of the first failed check (see fbvault(1)). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "../crypto/errors.h"
 #include "../vault/io.h"
 #include "../vault/keyring.h"
+#include "../vault/seen.h"
 #include "../vault/unlock.h"
 #include "duration.h"
 #include "errors.h"
@@ -281,17 +283,11 @@ check_keyring(struct report *rep, const struct vault *v, const char *id)
 static void
 check_timed_unlock(struct report *rep, const char *id)
 {
-	unsigned char *key = secret_alloc(FBV_KEY_BYTES);
 	char when[64], left[32];
 	int64_t until = 0;
 	int r;
 
-	if (key == NULL) {
-		rep->oom = true;
-		return;
-	}
-	r = unlock_fetch(id, key, &until);
-	secret_free(key);
+	r = unlock_until(id, now_unix(), &until);
 	if (r != FBV_OK) {
 		add(rep, "timed-unlock", ST_OK, 0, "locked (no key in the kernel keyring)");
 		return;
@@ -357,6 +353,43 @@ passphrase_source(const struct ctx *c)
 	return c->passphrase_fd >= 0 || (file != NULL && *file != '\0');
 }
 
+/* Rollback and the slot set, against what this machine has seen
+ * (vault/seen.h); reads the memory, never changes it. */
+static void
+check_seen(struct report *rep, const struct vault *v)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	const char *w = seen_slots_warning(v);
+	struct check *ck;
+	struct seen s;
+
+	vault_id_hex(v, id);
+	if (v->version != FBV_VERSION2) {
+		ck = add(rep, "rollback", ST_WARN, 0, "vault format 1 has no generation: an older "
+		    "copy put back is not noticed");
+		fix(rep, ck, "any write converts it to format 2");
+		return;
+	}
+	if (seen_read(id, &s) != FBV_OK || !s.known) {
+		add(rep, "rollback", ST_WARN, 0, "this machine has no memory of this vault's "
+		    "generation (first use, or it could not be read)");
+		return;
+	}
+	if (v->generation < s.generation) {
+		ck = add(rep, "rollback", ST_FAIL, 0, "generation %" PRIu64 " is older than "
+		    "generation %" PRIu64 ", which this machine has opened", v->generation,
+		    s.generation);
+		fix(rep, ck, "if you restored it on purpose: fbvault --accept-rollback status");
+	} else {
+		add(rep, "rollback", ST_OK, 0, "generation %" PRIu64 ", not older than any "
+		    "this machine has opened", v->generation);
+	}
+	if (w != NULL)
+		add(rep, "slots", ST_WARN, 0, "%s", w);
+	else
+		add(rep, "slots", ST_OK, 0, "the key slots are as this machine last saw them");
+}
+
 /* Token expiry needs the entries: doctor opens the vault with a timed
  * unlock, the keyring, a passphrase source, or (only on a terminal) by
  * asking; otherwise it says it could not look. */
@@ -386,6 +419,7 @@ check_tokens(struct report *rep, struct ctx *c, struct vault *v)
 	if (n == 0)
 		add(rep, "tokens", ST_OK, 0, "no token with a known expiry in the vault "
 		    "(fbvault login stores them)");
+	check_seen(rep, v);
 }
 
 static void

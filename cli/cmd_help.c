@@ -19,6 +19,7 @@ static const char exit_codes[] =
     "  75  temporary failure: rate limited or transient Graph error\n"
     "  76  unexpected response from the Graph API\n"
     "  77  wrong passphrase, unsafe permissions, or access refused\n"
+    "  79  rollback: an older copy of the vault than this machine has opened\n"
     "  126, 127  exec: command not executable, not found\n";
 
 void
@@ -27,7 +28,7 @@ help_all(FILE *f)
 	const struct command *cmd;
 
 	fprintf(f, "usage: fbvault [--vault PATH] [--passphrase-fd N] [--no-keyring] "
-	    "COMMAND [ARGS]\n\ncommands:\n");
+	    "[--accept-rollback] COMMAND [ARGS]\n\ncommands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		fprintf(f, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(f, "\nfbvault help COMMAND shows a command's options.\n\n%s", exit_codes);

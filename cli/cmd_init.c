@@ -61,8 +61,9 @@ cmd_init(struct ctx *c, const struct command *self, int argc, char **argv)
 	return 0;
 }
 
-/* Rewraps the passphrase slot; the payload is not re-encrypted. Without
- * --kdf the cost stays what it was. */
+/* A new passphrase slot key pair, after the current passphrase (never
+ * only a timed unlock or the keyring: vault_open_proof()). Without --kdf
+ * the cost stays what it was. */
 int
 cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 {
@@ -75,7 +76,7 @@ cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 
 	if ((r = parse_args(c, self, argc, argv, &o, kdf_opt)) >= 0)
 		return r;
-	if ((r = vault_open_read(c, &v)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
 	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0) {
 		vault_free(v);

@@ -32,7 +32,7 @@ keyring_enable(struct ctx *c, const struct keyring_ops *ks)
 	bool had_slot;
 	int r;
 
-	if ((r = vault_open_read(c, &v)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL) {
 		vault_free(v);
@@ -66,9 +66,10 @@ keyring_disable(struct ctx *c, const struct keyring_ops *ks)
 {
 	char id[2 * FBV_ID_BYTES + 1];
 	struct vault_txn t;
+	struct vault *v;
 	int r;
 
-	if ((r = edit_open(c, &t)) != 0)
+	if ((r = vault_open_proof(c, &v)) != 0 || (r = edit_begin(c, v, &t)) != 0)
 		return r;
 	vault_id_hex(t.v, id);
 	if (!vault_has_slot(t.v, FBV_SLOT_KEYRING)) {

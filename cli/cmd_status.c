@@ -105,6 +105,8 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 		return r;
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
+	if (seen_slots_warning(v) != NULL)
+		msg("warning: %s: %s", c->vault_path, seen_slots_warning(v));
 	if (json) {
 		status_json(v, now);
 		vault_free(v);

@@ -14,6 +14,7 @@ struct ctx {
 	int new_passphrase_fd;
 	bool no_keyring;
 	bool quiet;
+	bool accept_rollback;   /* "I restored this on purpose" */
 };
 
 #define ARGS_ANY (-1)

@@ -26,6 +26,7 @@ static const struct option inject_opts[] = { { "input", required_argument, NULL,
 static const struct option login_opts[] = { { "app-id", required_argument, NULL, 'a' },
 	{ "page", required_argument, NULL, 'p' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
+static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
 
 const struct command commands[] = {
 	{ "init", cmd_init, "[--kdf interactive|moderate|sensitive]",
@@ -65,7 +66,8 @@ const struct command commands[] = {
 	{ "unlock", cmd_unlock, "[--for DURATION]",
 	  "keep the key in the kernel keyring for a while (default 15m, at most 24h)", "+h",
 	  unlock_opts, 0, 0, NULL },
-	{ "lock", cmd_lock, "", "forget the timed-unlock key now", "+h", NULL, 0, 0, NULL },
+	{ "lock", cmd_lock, "[--all]", "forget the timed-unlock key now", "+h", lock_opts,
+	  0, 0, NULL },
 	{ "doctor", cmd_doctor, "[--json]",
 	  "check the vault, its permissions, its tokens and this installation", "+h",
 	  json_opts, 0, 0, NULL },

@@ -41,6 +41,12 @@ static const struct {
 	{ FBV_ERR_DENIED, EXIT_DENIED, "the Graph API refused access" },
 	{ FBV_ERR_BAD_REQUEST, EXIT_CORRUPT, "the Graph API refused a parameter" },
 	{ FBV_ERR_BUSY, EXIT_TEMPFAIL, "being written by another fbvault; try again" },
+	{ FBV_ERR_KEY_FORMAT, EXIT_USAGE, "not a key string" },
+	{ FBV_ERR_KEY_PREFIX, EXIT_USAGE, "not a key of the expected kind" },
+	{ FBV_ERR_KEY_CHECKSUM, EXIT_USAGE, "key string is mistyped (checksum does not match)" },
+	{ FBV_ERR_KEY_LENGTH, EXIT_USAGE, "key string has the wrong length" },
+	{ FBV_ERR_NO_KEY, EXIT_USAGE, "no key in identity file" },
+	{ FBV_ERR_MANY_KEYS, EXIT_USAGE, "more than one key in identity file" },
 	{ FBV_ERR_DIR_OWNER, EXIT_DENIED, "its directory belongs to another user" },
 	{ FBV_ERR_DIR_MODE, EXIT_DENIED, "its directory is writable by group or others" },
 };

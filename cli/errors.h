@@ -15,6 +15,9 @@ enum {
 	EXIT_TEMPFAIL = 75,     /* rate limited or transient service error */
 	EXIT_PROTOCOL = 76,     /* unexpected response from a service */
 	EXIT_DENIED = 77,       /* wrong passphrase, unsafe permissions, refused */
+	/* Not a sysexits.h value: none means "authentic but older than seen",
+	 * and a script must tell it from 65 (forged) and 77 (refused). */
+	EXIT_ROLLBACK = 79,     /* an older generation than this machine opened */
 };
 
 /* What went wrong, lower-case, no trailing period; FBV_ERR_SYSTEM reads errno. */

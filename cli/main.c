@@ -46,7 +46,7 @@ global_options(struct ctx *c, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct ctx c = { NULL, -1, -1, false, false };
+	struct ctx c = { .vault_path = NULL, .passphrase_fd = -1, .new_passphrase_fd = -1 };
 	const struct command *cmd;
 	int r;
 

@@ -1,10 +1,15 @@
-/* Opening the vault: find the data key through the timed unlock, the
- * desktop keyring slot, or the passphrase slot, in that order. */
+/* Opening the vault: through the timed unlock, the desktop keyring slot,
+ * or the passphrase slot, in that order. A change to the set of slots
+ * needs a fresh proof: the passphrase (vault_open_proof()). */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "../crypto/errors.h"
 #include "../vault/keyring.h"
+#include "../vault/seen.h"
 #include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "errors.h"
@@ -33,7 +38,10 @@ try_timed_unlock(struct vault *v)
 		return FBV_ERR_NOMEM;
 	vault_id_hex(v, id);
 	r = unlock_fetch(id, key, NULL);
-	if (r == FBV_OK)
+	/* version 2: the timed slot's secret key; version 1: the data key */
+	if (r == FBV_OK && v->version == FBV_VERSION2)
+		r = vault_unlock_secret(v, key);
+	else if (r == FBV_OK)
 		r = vault_unlock_key(v, key);
 	secret_free(key);
 	return r;
@@ -69,11 +77,25 @@ try_keyring(struct vault *v)
 	return r;
 }
 
+static int
+try_passphrase(struct ctx *c, struct vault *v, bool allow_prompt)
+{
+	struct sbuf pass;
+	int r;
+
+	if (!allow_prompt)
+		return fail(EXIT_DENIED, "%s is locked", v->path);
+	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
+		return r;
+	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
+	sbuf_free(&pass);
+	return r == FBV_OK ? 0 : fail_err(r, v->path);
+}
+
 /* Unlocks v or prints why not; returns an exit code. */
 int
 vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 {
-	struct sbuf pass;
 	int r;
 
 	r = try_timed_unlock(v);
@@ -89,13 +111,120 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
 		return fail(EXIT_DENIED, "%s: no passphrase slot and the keyring did not open "
 		    "the vault", v->path);
-	if (!allow_prompt)
-		return fail(EXIT_DENIED, "%s is locked", v->path);
-	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
+	return try_passphrase(c, v, allow_prompt);
+}
+
+/* For a change to the set of slots (passwd, keyring enable and disable,
+ * unlock): the passphrase, never a timed unlock or the keyring, which any
+ * process of this user may borrow; such a process must not add a slot for
+ * itself or take the owner's away. */
+int
+vault_open_proof(struct ctx *c, struct vault **out)
+{
+	struct vault *v;
+	int r;
+
+	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
+		return fail_err(r, c->vault_path);
+	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
+		r = fail(EXIT_DENIED, "%s: changing its key slots needs the passphrase, and it "
+		    "has no passphrase slot", c->vault_path);
+	else if ((r = try_passphrase(c, v, true)) == 0)
+		r = seen_check(c, v);
+	if (r != 0) {
+		vault_free(v);
 		return r;
-	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
-	sbuf_free(&pass);
-	return r == FBV_OK ? 0 : fail_err(r, v->path);
+	}
+	*out = v;
+	return 0;
+}
+
+static void
+seen_put(const char *id, const struct seen *s, const char *path)
+{
+	if (seen_write(id, s) != FBV_OK)
+		msg("warning: cannot remember the generation of %s (%s); rollback to it "
+		    "will not be noticed", path, fbv_strerror(FBV_ERR_SYSTEM));
+}
+
+/* Whether the file at v's path is now genuinely of generation gen or
+ * later (it opens with what opened v): v was read just before another
+ * fbvault saved and remembered a newer one, which is no rollback. */
+static bool
+superseded(const struct vault *v, uint64_t gen)
+{
+	struct vault *now;
+	bool later;
+
+	if (vault_load(v->path, &now) != FBV_OK)
+		return false;
+	later = now->version == FBV_VERSION2 && now->generation >= gen &&
+	    memcmp(now->id, v->id, FBV_ID_BYTES) == 0 && vault_reopen(now, v) == FBV_OK;
+	vault_free(now);
+	return later;
+}
+
+int
+seen_check(struct ctx *c, const struct vault *v)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+	int r;
+
+	vault_id_hex(v, id);
+	if ((r = seen_read(id, &s)) != FBV_OK && !c->accept_rollback)
+		return fail(err_exit_code(r), "%s: cannot read this machine's rollback memory "
+		    "for it: %s (--accept-rollback starts it afresh)", v->path, fbv_strerror(r));
+	if (r == FBV_OK && s.known && v->generation < s.generation && !c->accept_rollback &&
+	    !superseded(v, s.generation))
+		return fail(EXIT_ROLLBACK, "%s is generation %" PRIu64 ", older than generation "
+		    "%" PRIu64 ", which this machine has opened: an older copy was put back; if you "
+		    "restored it on purpose, run again with --accept-rollback", v->path,
+		    v->generation, s.generation);
+	if (v->version != FBV_VERSION2)
+		return 0;
+	if (r != FBV_OK || !s.known || c->accept_rollback) {
+		seen_slots(v, s.slots);
+		s.known = true;
+	} else if (v->generation <= s.generation) {
+		return 0;
+	}
+	s.generation = v->generation;
+	seen_put(id, &s, v->path);
+	return 0;
+}
+
+/* What this machine wrote: its generation and slot set. */
+void
+seen_note_save(const struct vault *v)
+{
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+
+	vault_id_hex(v, id);
+	s.known = true;
+	s.generation = v->generation;
+	seen_slots(v, s.slots);
+	seen_put(id, &s, v->path);
+}
+
+const char *
+seen_slots_warning(const struct vault *v)
+{
+	unsigned char now[FBV_SEEN_DIGEST];
+	char id[2 * FBV_ID_BYTES + 1];
+	struct seen s;
+
+	vault_id_hex(v, id);
+	if (v->version != FBV_VERSION2 || v->key == NULL || seen_read(id, &s) != FBV_OK ||
+	    !s.known)
+		return NULL;
+	seen_slots(v, now);
+	if (sodium_memcmp(now, s.slots, sizeof(now)) == 0)
+		return NULL;
+	return "its key slots were changed by a command that did not run on this machine "
+	    "(a slot added or removed elsewhere); if you did not do it, change the "
+	    "passphrase and check who can read the vault";
 }
 
 int
@@ -106,7 +235,7 @@ vault_open_read(struct ctx *c, struct vault **out)
 
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
 		return fail_err(r, c->vault_path);
-	if ((r = vault_key_sources(c, v, true)) != 0) {
+	if ((r = vault_key_sources(c, v, true)) != 0 || (r = seen_check(c, v)) != 0) {
 		vault_free(v);
 		return r;
 	}
@@ -142,10 +271,25 @@ edit_open(struct ctx *c, struct vault_txn *t)
 int
 edit_commit(struct ctx *c, struct vault_txn *t)
 {
-	int r = txn_commit(t);
+	bool convert = t->v->changed && t->v->version == FBV_VERSION;
+	bool kept, saved;
+	int r;
 
-	if (r == FBV_OK)
+	if (convert && (r = vault_convert(t->v)) != FBV_OK) {
+		txn_abort(t);
+		return fail_err(r, c->vault_path);
+	}
+	kept = t->v->v1_key_kept;
+	if ((r = txn_save(t, &saved)) == FBV_OK && saved)
+		seen_note_save(t->v);
+	txn_abort(t);
+	if (r == FBV_OK) {
+		if (convert)
+			msg("notice: %s is now in vault format 2%s", c->vault_path, kept ?
+			    "; run `fbvault passwd` (and `fbvault keyring enable`, if you use "
+			    "it) so that its format 1 key opens nothing written from now on" : "");
 		return 0;
+	}
 	return fail(err_exit_code(r), "cannot write %s: %s (the vault is unchanged)",
 	    c->vault_path, fbv_strerror(r));
 }

@@ -14,6 +14,9 @@
 #define LOCK_TIMEOUT_MS 30000
 
 int vault_open_read(struct ctx *c, struct vault **out);
+/* For a change to the set of slots: the passphrase, never a timed unlock
+ * or the keyring, which any process of this user may borrow. */
+int vault_open_proof(struct ctx *c, struct vault **out);
 /* Unlocks a loaded v; allow_prompt false: only what needs no passphrase. */
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
 
@@ -24,5 +27,14 @@ int edit_open(struct ctx *c, struct vault_txn *t);
 int edit_commit(struct ctx *c, struct vault_txn *t);
 /* Leaves the file as it was; returns code. */
 int edit_abort(struct vault_txn *t, int code);
+
+/* Rollback memory (vault/seen.h) for an open vault: refuses an older
+ * generation than this machine opened (EXIT_ROLLBACK) unless
+ * --accept-rollback, and remembers a newer one. */
+int seen_check(struct ctx *c, const struct vault *v);
+/* After a save made here: its generation and slots are this machine's. */
+void seen_note_save(const struct vault *v);
+/* status and doctor: a warning line, or NULL, about the slot set. */
+const char *seen_slots_warning(const struct vault *v);
 
 #endif

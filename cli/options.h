@@ -1,5 +1,6 @@
 /* Option parsing for every command: the common options (--vault,
- * --passphrase-fd, --new-passphrase-fd, --no-keyring, -h) and the
+ * --passphrase-fd, --new-passphrase-fd, --no-keyring, --accept-rollback,
+ * -h) and the
  * command's own from its table row, then its argument count. */
 #ifndef FBV_OPTIONS_H
 #define FBV_OPTIONS_H
@@ -13,6 +14,7 @@
 	{ "passphrase-fd", required_argument, NULL, 'P' }, \
 	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
 	{ "no-keyring", no_argument, NULL, 'K' }, \
+	{ "accept-rollback", no_argument, NULL, 'R' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* A command's own option: -1 to go on, or an exit code. */

@@ -29,7 +29,7 @@ unlock_state_read(const struct vault *v, bool probe_keyring, struct unlock_state
 	st->service = probe_keyring ? "not built" : "not checked";
 	st->item = "unknown";
 	st->unlocked_until = 0;
-	if (key != NULL && unlock_fetch(id, key, &st->unlocked_until) != FBV_OK)
+	if (unlock_until(id, now_unix(), &st->unlocked_until) != FBV_OK)
 		st->unlocked_until = 0;
 	if (probe_keyring && key != NULL && keyring_module(&ks) == FBV_OK) {
 		r = ks->lookup(id, key);

@@ -34,8 +34,14 @@ enum fbv_err {
 	FBV_ERR_DENIED = -26,       /* a refusal that a new credential or grant fixes */
 	FBV_ERR_BAD_REQUEST = -27,  /* a refusal of what was asked: bad id or parameter */
 	FBV_ERR_BUSY = -28,         /* another writer holds the lock */
-	FBV_ERR_DIR_OWNER = -40,    /* the vault's directory belongs to someone else */
-	FBV_ERR_DIR_MODE = -41,     /* the vault's directory is writable by group or others */
+	FBV_ERR_KEY_FORMAT = -29,   /* not a key string: character, case, separator, padding */
+	FBV_ERR_KEY_PREFIX = -30,   /* a key string of another kind (its Bech32 HRP) */
+	FBV_ERR_KEY_CHECKSUM = -31, /* key string mistyped: Bech32 checksum fails */
+	FBV_ERR_KEY_LENGTH = -32,   /* key string too long, or not a 32-byte key */
+	FBV_ERR_NO_KEY = -33,       /* identity file holds no key */
+	FBV_ERR_MANY_KEYS = -34,    /* identity file holds more than one key */
+	FBV_ERR_DIR_OWNER = -35,    /* the vault's directory belongs to someone else */
+	FBV_ERR_DIR_MODE = -36,     /* the vault's directory is writable by group or others */
 };
 
 #endif

@@ -36,7 +36,10 @@ int aead_open(unsigned char *out, const unsigned char *c, size_t clen,
     const unsigned char nonce[FBV_NONCE_BYTES], const unsigned char key[FBV_KEY_BYTES]);
 
 /* Independent subkeys of one data key, one per purpose. */
-enum subkey_id { SUBKEY_HEADER_MAC = 1, SUBKEY_PAYLOAD = 2 };
+enum subkey_id {
+	SUBKEY_HEADER_MAC = 1, SUBKEY_PAYLOAD = 2,          /* vault format 1 */
+	SUBKEY_HEADER_MAC_V2 = 3, SUBKEY_PAYLOAD_V2 = 4,    /* vault format 2 */
+};
 void subkey_derive(unsigned char out[FBV_KEY_BYTES], enum subkey_id id,
     const unsigned char key[FBV_KEY_BYTES]);
 

@@ -21,7 +21,7 @@ printf 'other\n' | fbv put other
 # FIFO that stays open.
 mkfifo "$T/fifo"
 exec 7<> "$T/fifo"
-fbv put waiting < "$T/fifo" 2> "$T/put.err" 7>&- &
+"$FBVAULT_BIN" put waiting < "$T/fifo" 2> "$T/put.err" 7>&- &
 VICTIM=$!
 track_pid $VICTIM
 # Past the KDF, the vault open, blocked reading the value from the FIFO.
@@ -58,7 +58,8 @@ expect 0 "exec's child, as an attacker" -- fbv exec -e X=other -- python3 "$ATTA
 sed 's/^/  /' "$T/out"
 check "the child's environment holds no other secret than what it asked for" -- grep -q '^environ: got, no secret' "$T/out"
 check "no passphrase file variable" -- grep -q '^FBVAULT_PASSPHRASE_FILE: absent' "$T/out"
-check "no descriptor of fbvault's (vault, lock, passphrase)" -- grep -q '^descriptors: absent' "$T/out"
+check "the child sees its descriptors" -- grep -q '^descriptor 0: ' "$T/out"
+check "none of them is fbvault's (vault, lock, passphrase file)" -- sh -c '! grep "^descriptor " "$1" | grep -qF -e "$2" -e "$3"' sh "$T/out" "$(dirname "$FBVAULT_PATH")" "$T/pass"
 expect 77 "the child cannot open the vault itself" -- fbv exec -e X=other -- setsid -w sh -c '"$FBVAULT_BIN" get app-secret < /dev/null'
 check "and says why" -- grep -q "no terminal to ask for the passphrase" "$T/err"
 

@@ -126,13 +126,15 @@ printf 'junk' > "$FBVAULT_PATH.tmp"
 echo v | fbv put after-crash && ok || not_ok "put with a stale temp file"
 check "stale temp file removed" -- test ! -e "$FBVAULT_PATH.tmp"
 
-# passwd rewraps the passphrase slot and re-encrypts nothing.
+# passwd makes a new passphrase slot key and, like every save, seals the
+# payload under a new data key (format 2: H = 225, the payload after H + 60).
 size=$(stat -c %s "$FBVAULT_PATH")
-tail -c $((size - 169)) "$FBVAULT_PATH" > "$T/payload.before"
+tail -c $((size - 285)) "$FBVAULT_PATH" > "$T/payload.before"
 printf 'new passphrase\n' > "$T/newpass"; chmod 600 "$T/newpass"
 expect 0 "passwd" -- env FBVAULT_NEW_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" passwd
-tail -c $((size - 169)) "$FBVAULT_PATH" > "$T/payload.after"
-check "passwd kept the payload ciphertext" -- cmp -s "$T/payload.before" "$T/payload.after"
+tail -c $((size - 285)) "$FBVAULT_PATH" > "$T/payload.after"
+check "passwd kept the size" -- test "$(stat -c %s "$FBVAULT_PATH")" = "$size"
+check "passwd resealed the payload" -- test "$(sha256sum < "$T/payload.before")" != "$(sha256sum < "$T/payload.after")"
 expect 77 "old passphrase no longer opens" -- fbv get page/1234
 expect 0 "new passphrase opens" -- env FBVAULT_PASSPHRASE_FILE="$T/newpass" "$FBVAULT_BIN" get page/1234
 check "value intact after passwd" -- test "$(cat "$T/out")" = replaced

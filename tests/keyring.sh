@@ -67,9 +67,20 @@ err_has "no working key for this vault"
 expect 0 "re-enable repairs it" -- fbv keyring enable
 expect 0 "repaired: no passphrase needed" -- nopass get tok
 
-# disable removes the slot and the item.
+# disable removes the slot and the item. Whoever took the item's key and a
+# copy of the file before keeps a key that opens that copy only.
+secret-tool lookup vault-id "$id" > "$T/kek"
+cp "$FBVAULT_PATH" "$T/before-disable"; chmod 600 "$T/before-disable"
+"$FBVAULT_BUILD/tests/slotkey" --keyring "$T/before-disable" < "$T/kek" > "$T/ringkey"
+check "the item and a copy give the keyring slot's key" -- test "$(stat -c %s "$T/ringkey")" = 40
 expect 0 "keyring disable" -- fbv keyring disable
 check "item removed" -- test "$(item_count "$id")" -eq 0
+echo later | fbv put after-disable || exit 1
+keyctl padd user "fbvault:$id" @u < "$T/ringkey" > /dev/null
+expect 77 "the keyring slot's old key opens nothing written after disable" -- nopass get after-disable
+mkdir -m 700 "$T/bd"; cp "$T/before-disable" "$T/bd/vault"; chmod 600 "$T/bd/vault"
+expect 0 "it opens the old copy" -- nopass --no-keyring --accept-rollback --vault "$T/bd/vault" get tok
+keyctl purge user "fbvault:$id" > /dev/null 2>&1
 expect 77 "after disable the passphrase is needed" -- nopass get tok
 expect 0 "keyring status after disable" -- fbv keyring status
 check "status: no slot" -- grep -q '^keyring slot: no' "$T/out"

@@ -151,7 +151,7 @@ secrets_owned() {
 : "${FBVAULT_BIN:?FBVAULT_BIN must name the fbvault binary}"
 export HOME="$T/home"
 mkdir -p "$HOME"
-unset XDG_DATA_HOME FBVAULT_NO_KEYRING FBVAULT_GRAPH_URL FBVAULT_CA_FILE
+unset XDG_DATA_HOME XDG_STATE_HOME FBVAULT_NO_KEYRING FBVAULT_GRAPH_URL FBVAULT_CA_FILE
 export FBVAULT_PATH="$T/vault/vault"
 printf 'correct horse battery staple\n' > "$T/pass"
 chmod 600 "$T/pass"

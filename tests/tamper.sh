@@ -7,8 +7,8 @@ printf 'EAAsecretvalue\n' | fbv put page/1 || exit 1
 cp "$FBVAULT_PATH" "$T/good"
 size=$(stat -c %s "$T/good")
 
-# Offsets of format v1 with one passphrase slot (vault/format.h).
-H=137
+# Offsets of format 2 with one passphrase slot (vault/format.h).
+H=225
 restore() { cp "$T/good" "$FBVAULT_PATH"; chmod 600 "$FBVAULT_PATH"; }
 
 # tampered WANT DESCRIPTION OFFSET MASK [MESSAGE]
@@ -25,28 +25,32 @@ tampered() {
 
 tampered 65 "magic" 0 0x01 "not an fbvault vault"
 tampered 65 "magic last byte" 7 0x20 "not an fbvault vault"
-tampered 65 "format version" 8 0x03 "unsupported vault format version"
+tampered 65 "format version" 8 0x02 "unsupported vault format version"
 tampered 65 "format version high byte" 9 0x01 "unsupported vault format version"
 tampered 65 "flags" 10 0x01 "corrupted"
 tampered 65 "flags high byte" 11 0x80 "corrupted"
 tampered 77 "vault id (binds the slot)" 12 0x01 "wrong passphrase"
 tampered 77 "vault id last byte" 27 0x80 "wrong passphrase"
-tampered 65 "slot count" 28 0x02 "corrupted"
-tampered 65 "slot count zero" 28 0x01 "corrupted"
-tampered 65 "slot type" 29 0x03
-tampered 65 "slot length" 30 0x01 "corrupted"
-tampered 65 "slot length high byte" 31 0x01 "corrupted"
-tampered 65 "kdf algorithm" 32 0x02 "corrupted"
-tampered 77 "salt" 33 0x01 "wrong passphrase"
-tampered 77 "salt last byte" 48 0x40 "wrong passphrase"
-tampered 77 "opslimit within range" 49 0x01 "wrong passphrase"
-tampered 65 "opslimit below the floor" 49 0x03 "out of range"
-tampered 65 "opslimit far above the ceiling" 56 0x80 "out of range"
-tampered 65 "memlimit below the floor" 60 0x04 "out of range"
-tampered 65 "memlimit far above the ceiling" 63 0x01 "out of range"
-tampered 77 "slot nonce" 65 0x01 "wrong passphrase"
-tampered 77 "wrapped key" 89 0x01 "wrong passphrase"
-tampered 77 "wrapped key tag" 136 0x80 "wrong passphrase"
+tampered 65 "generation (binds every stanza)" 28 0x01 "corrupted"
+tampered 65 "generation last byte" 35 0x80 "corrupted"
+tampered 65 "slot count" 36 0x02 "corrupted"
+tampered 65 "slot count zero" 36 0x01 "corrupted"
+tampered 65 "slot type" 37 0x03
+tampered 65 "slot length" 38 0x01 "corrupted"
+tampered 65 "slot length high byte" 39 0x01 "corrupted"
+tampered 65 "kdf algorithm" 40 0x02 "corrupted"
+tampered 77 "salt" 41 0x01 "wrong passphrase"
+tampered 77 "salt last byte" 56 0x40 "wrong passphrase"
+tampered 77 "opslimit within range" 57 0x01 "wrong passphrase"
+tampered 65 "opslimit below the floor" 57 0x03 "out of range"
+tampered 65 "opslimit far above the ceiling" 64 0x80 "out of range"
+tampered 65 "memlimit below the floor" 68 0x04 "out of range"
+tampered 65 "memlimit far above the ceiling" 71 0x01 "out of range"
+tampered 77 "slot nonce" 73 0x01 "wrong passphrase"
+tampered 77 "sealed slot key" 97 0x01 "wrong passphrase"
+tampered 77 "sealed slot key tag" 144 0x80 "wrong passphrase"
+tampered 65 "stanza ephemeral key" 145 0x01 "corrupted"
+tampered 65 "stanza tag" 224 0x80 "corrupted"
 tampered 65 "header MAC" "$H" 0x01 "corrupted"
 tampered 65 "header MAC last byte" $((H + 31)) 0x01 "corrupted"
 tampered 65 "payload nonce" $((H + 32)) 0x01 "corrupted"
@@ -57,18 +61,18 @@ tampered 65 "payload tag" $((size - 1)) 0x01 "corrupted"
 
 # A future format version is refused by name, before anything else.
 restore
-put_byte "$FBVAULT_PATH" 8 2
-expect 65 "format version 2" -- fbv get page/1
+put_byte "$FBVAULT_PATH" 8 3
+expect 65 "format version 3" -- fbv get page/1
 err_has "unsupported vault format version"
 
 # KDF cost: memlimit 2^40 and opslimit 2^32 are refused before any KDF runs.
 restore
-put_byte "$FBVAULT_PATH" 62 1; put_byte "$FBVAULT_PATH" 61 0; put_byte "$FBVAULT_PATH" 60 0
-put_byte "$FBVAULT_PATH" 59 0; put_byte "$FBVAULT_PATH" 58 0; put_byte "$FBVAULT_PATH" 57 0
+put_byte "$FBVAULT_PATH" 70 1; put_byte "$FBVAULT_PATH" 69 0; put_byte "$FBVAULT_PATH" 68 0
+put_byte "$FBVAULT_PATH" 67 0; put_byte "$FBVAULT_PATH" 66 0; put_byte "$FBVAULT_PATH" 65 0
 expect 65 "memlimit 2^40" -- fbv get page/1
 err_has "out of range"
 restore
-put_byte "$FBVAULT_PATH" 53 1; put_byte "$FBVAULT_PATH" 49 0
+put_byte "$FBVAULT_PATH" 61 1; put_byte "$FBVAULT_PATH" 57 0
 expect 65 "opslimit 2^32" -- fbv get page/1
 err_has "out of range"
 

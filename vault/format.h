@@ -1,5 +1,10 @@
 /*
- * The fbvault file format, version 1. Every integer is little-endian.
+ * The fbvault file format. Every integer is little-endian. fbvault writes
+ * version 2 and reads versions 1 and 2; the first save of a version 1 vault
+ * converts it.
+ *
+ * == Version 1 ==================================================================
+ *
  *
  *  offset  size  field
  *  ------  ----  ---------------------------------------------------------
@@ -44,7 +49,8 @@
  * a slot type it does not know and writes it back unchanged; the header MAC
  * still covers it.
  *
- * Payload plaintext:
+ * Entries (the version 1 payload plaintext; in version 2, after the slot
+ * records):
  *    +0  4  entry count, sorted by name, names unique
  *  each entry:
  *    +0  2  name length, 1..128
@@ -57,6 +63,94 @@
  *     .  M  metadata records: 1-byte tag, 2-byte length, value. Integers
  *           are 8-byte signed; strings are UTF-8 without NUL. A tag a
  *           reader does not know is kept as it is.
+ *
+ * == Version 2 ==================================================================
+ *
+ * Every save draws a fresh data key and seals it to every slot; a slot is an
+ * X25519 key pair (crypto/keyformat.h) whose public key the writer knows
+ * from the payload. A stolen data key opens only the versions saved with it.
+ *
+ *  offset  size  field
+ *  ------  ----  ---------------------------------------------------------
+ *       0     8  magic "FBVAULT\0"
+ *       8     2  format version, 2
+ *      10     2  flags, 0; any other value is refused
+ *      12    16  vault id, as in version 1
+ *      28     8  generation: 1 at init (or at conversion: 1), +1 on every
+ *                save; the rollback memory compares it
+ *      36     1  number of key slots n, 1..16
+ *      37     .  n key slots, each:
+ *                  +0  1  slot type (below)
+ *                  +1  2  body length L, exactly as the type says
+ *                  +3  L  body
+ *       H    32  header MAC: keyed BLAKE2b-256 of bytes [0, H) under subkey 3
+ *                of this save's data key
+ *    H+32    24  payload nonce, fresh on every save
+ *    H+56     4  payload ciphertext length C, 16..(256 MiB + 16)
+ *    H+60     C  payload: XChaCha20-Poly1305 under subkey 4 of this save's
+ *                data key, associated data = bytes [0, H+60): the whole
+ *                header with its MAC, the nonce and the length. A header and
+ *                a payload of two saves never verify together.
+ *  H+60+C        end of file; trailing bytes are refused
+ *
+ * Subkeys: crypto_kdf with context "fbvault1", ids 3 (header MAC) and 4
+ * (payload); version 1 uses ids 1 and 2.
+ *
+ * Stanza (80 bytes, crypto/keyformat.h): this save's data key sealed to the
+ * slot's public key, fresh ephemeral key per slot per save, context =
+ * "fbvault v2 slot" (15 bytes) || vault id || generation (8) || slot index
+ * (1) || slot type (1). It names no key; a reader tries its key on each.
+ *
+ * Slot type 1, passphrase (L = 185; at most one):
+ *     +0  33  KDF algorithm, salt, opslimit, memlimit: as in version 1, and
+ *             checked against the same bounds before any KDF runs
+ *    +33  24  nonce
+ *    +57  48  the slot's X25519 secret key (32) and its tag, sealed with
+ *             XChaCha20-Poly1305 under Argon2id(passphrase, salt, ops, mem),
+ *             associated data = type || body [0, 33) || vault id; kept as is
+ *             by every save until the passphrase changes
+ *   +105  80  stanza
+ * Slot type 2, desktop keyring (L = 152; at most one):
+ *     +0  24  nonce
+ *    +24  48  the slot's X25519 secret key and its tag, sealed with
+ *             XChaCha20-Poly1305 under the random 32-byte key in the Secret
+ *             Service item named by the vault id, associated data = type ||
+ *             vault id; kept by every save until `keyring enable` again
+ *    +72  80  stanza
+ * Slot type 3, timed unlock (L = 88; at most one):
+ *     +0   8  expiry, unix seconds: a reader skips the slot after it, the
+ *             next save drops it
+ *     +8  80  stanza. The secret key is in the kernel keyring, with the
+ *             kernel's timeout (vault/unlock.h)
+ * Slot type 4, recipient (L = 80; any number, one per public key): stanza.
+ *             The secret key is a person's or a CI runner's identity file.
+ * Conversion from version 1 keeps the first 105 (passphrase) or 72
+ * (keyring) bytes of a version 1 slot as they are: what they seal is then
+ * the version 1 data key, used from then on as that slot's X25519 secret
+ * key. The slot that opened the vault for the conversion gets a fresh key
+ * pair instead (its key encryption key is at hand); the others keep the
+ * version 1 key until `passwd` or `keyring enable` replaces them, and the
+ * conversion says so. Version 1 slot types 3 and 4 (reserved, never
+ * written) are dropped; 5..255 are carried.
+ * Slot types 5..255: a reader skips them and a save carries body and payload
+ *             record unchanged; the MAC and the payload cover them. Type 0 and
+ *             a known type of another length are refused, and so is a slot
+ *             table with no slot of a known type.
+ * The kinds are visible in the header (as in version 1), so a reader asks
+ * only the key sources the vault has; whose keys they are is not: public
+ * keys are only in the payload.
+ *
+ * Payload plaintext:
+ *    +0  1  slot record count, = n
+ *  each, in slot order:
+ *    +0  1  slot type, = the header slot's type
+ *    +1  2  length R: 32 for types 1..4 (the slot's X25519 public key);
+ *           any for an unknown type (carried)
+ *    +3  R  data
+ *  then the entries, as in version 1. The public key of the slot that opened
+ *  the vault must equal the key that opened its stanza; a public key of
+ *  small order (no one holds its secret, no stanza can be sealed to it) is
+ *  refused, in a record and when a slot is added.
  */
 #ifndef FBV_FORMAT_H
 #define FBV_FORMAT_H
@@ -64,6 +158,9 @@
 #define FBV_MAGIC "FBVAULT"          /* 7 characters and the NUL: 8 bytes */
 #define FBV_MAGIC_BYTES 8
 #define FBV_VERSION 1
+#define FBV_VERSION2 2
+#define FBV_GEN_OFF 28
+#define FBV2_PREFIX_BYTES 36         /* magic, version, flags, id, generation */
 #define FBV_ID_BYTES 16
 #define FBV_PREFIX_BYTES 28          /* magic, version, flags, id */
 #define FBV_SLOTS_MAX 16
@@ -79,6 +176,19 @@
 #define FBV_PASS_MEM_OFF 25
 #define FBV_PASS_SLOT_AD 33          /* body bytes before the nonce */
 #define FBV_KEYRING_SLOT_BYTES 72
+
+#define FBV_SLOT_TIMED 3             /* version 2 */
+#define FBV_SLOT_RECIPIENT 4
+#define FBV2_PASS_SEALED_OFF 57      /* v2 passphrase slot: sealed secret key */
+#define FBV2_PASS_STANZA_OFF 105
+#define FBV2_PASS_SLOT_BYTES 185
+#define FBV2_KEYRING_STANZA_OFF 72
+#define FBV2_KEYRING_SLOT_BYTES 152
+#define FBV2_TIMED_STANZA_OFF 8
+#define FBV2_TIMED_SLOT_BYTES 88
+#define FBV2_RECIPIENT_SLOT_BYTES 80
+#define FBV2_STANZA_CTX "fbvault v2 slot"
+#define FBV2_STANZA_CTX_BYTES (15 + FBV_ID_BYTES + 8 + 1 + 1)
 
 #define FBV_NAME_MAX 128
 #define FBV_VALUE_MAX (16U * 1024 * 1024)

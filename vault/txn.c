@@ -38,7 +38,7 @@ reload(struct vault *first, struct vault **out)
 		return FBV_OK;
 	}
 	if (r == FBV_OK)
-		r = vault_unlock_key(fresh, first->key);
+		r = vault_reopen(fresh, first);
 	vault_free(first);
 	if (r != FBV_OK) {
 		vault_free(fresh);
@@ -81,12 +81,24 @@ txn_begin_create(struct vault *fresh, int timeout_ms, struct vault_txn *t)
 }
 
 int
-txn_commit(struct vault_txn *t)
+txn_save(struct vault_txn *t, bool *saved)
 {
 	int r = FBV_OK;
 
+	*saved = t->v->changed;
 	if (t->v->changed)
 		r = vault_save(t->v, t->create);
+	if (r != FBV_OK)
+		*saved = false;
+	return r;
+}
+
+int
+txn_commit(struct vault_txn *t)
+{
+	bool saved;
+	int r = txn_save(t, &saved);
+
 	txn_abort(t);
 	return r;
 }

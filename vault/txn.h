@@ -24,12 +24,17 @@ struct vault_txn {
 /* Takes opened (from here on the transaction's, freed on failure too),
  * locks its file (FBV_ERR_BUSY after timeout_ms) and reads it again:
  * unchanged since, opened itself is kept (a big vault is not decrypted
- * twice); else the fresh copy is opened with opened's key. */
+ * twice); else the fresh copy is opened with what opened opened with:
+ * version 2, the slot's secret key (the data key changes on every save);
+ * version 1, the data key (vault_reopen()). */
 int txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t);
 /* The same for a vault made by vault_create(), not yet on disk. */
 int txn_begin_create(struct vault *fresh, int timeout_ms, struct vault_txn *t);
 /* Saves t->v if it changed; unlocks and frees either way. */
 int txn_commit(struct vault_txn *t);
+/* The same save, keeping the lock and t->v (what was written: its
+ * generation, its slots); txn_abort() ends it. *saved: whether it wrote. */
+int txn_save(struct vault_txn *t, bool *saved);
 void txn_abort(struct vault_txn *t);
 
 #endif

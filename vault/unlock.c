@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -11,7 +12,8 @@
 #include "../crypto/le.h"
 #include "unlock.h"
 
-/* Key payload: the data key, then the expiry as 8 little-endian bytes so
+/* Key payload: the timed slot's X25519 secret key (format 2; format 1: the
+ * data key), then the expiry as 8 little-endian bytes so
  * that status can say until when. */
 #define PAYLOAD_BYTES (FBV_KEY_BYTES + 8)
 
@@ -22,6 +24,44 @@ static void
 describe(char *out, size_t len, const char *vault_id_hex)
 {
 	snprintf(out, len, "fbvault:%s", vault_id_hex);
+}
+
+int
+unlock_until(const char *vault_id_hex, int64_t now, int64_t *until)
+{
+	unsigned char key[FBV_KEY_BYTES];
+	int64_t left;
+	int r = unlock_fetch(vault_id_hex, key, until);
+
+	sodium_memzero(key, sizeof(key));
+	if (r != FBV_OK)
+		return r;
+	if (unlock_time_left(vault_id_hex, &left) == FBV_OK && now + left < *until)
+		*until = now + left;
+	return FBV_OK;
+}
+
+/* /proc/keys' TIMEOUT column: an upper bound, in its unit. */
+static int
+parse_timeout(const char *t, int64_t *seconds)
+{
+	char unit = '\0';
+	long long v;
+
+	if (strcmp(t, "perm") == 0)
+		return FBV_ERR_INVALID;
+	if (strcmp(t, "expd") == 0 || sscanf(t, "%lld%c", &v, &unit) != 2)
+		return FBV_ERR_NOT_UNLOCKED;
+	/* the kernel rounds down to its unit */
+	switch (unit) {
+	case 's': *seconds = v + 1; break;
+	case 'm': *seconds = (v + 1) * 60; break;
+	case 'h': *seconds = (v + 1) * 3600; break;
+	case 'd': *seconds = (v + 1) * 86400; break;
+	case 'w': *seconds = (v + 1) * 7 * 86400; break;
+	default: return FBV_ERR_INVALID;
+	}
+	return FBV_OK;
 }
 
 static long
@@ -44,18 +84,23 @@ unlock_store(const char *vault_id_hex, const unsigned char key[FBV_KEY_BYTES],
 	describe(desc, sizeof(desc), vault_id_hex);
 	memcpy(payload, key, FBV_KEY_BYTES);
 	le_put64(payload + FBV_KEY_BYTES, until);
-	id = syscall(SYS_add_key, "user", desc, payload, sizeof(payload), KEY_SPEC_USER_KEYRING);
+	/* Made in this process's own keyring, where no other process finds it;
+	 * given its timeout and permissions; only then linked into @u. Killed
+	 * before the link, nothing refers to it and the kernel drops it. */
+	id = syscall(SYS_add_key, "user", desc, payload, sizeof(payload), KEY_SPEC_PROCESS_KEYRING);
 	sodium_memzero(payload, sizeof(payload));
 	if (id < 0)
 		return FBV_ERR_SYSTEM;
 	if (syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, id, seconds) != 0 ||
-	    syscall(SYS_keyctl, KEYCTL_SETPERM, id, KEY_PERM) != 0) {
+	    syscall(SYS_keyctl, KEYCTL_SETPERM, id, KEY_PERM) != 0 ||
+	    syscall(SYS_keyctl, KEYCTL_LINK, id, KEY_SPEC_USER_KEYRING) != 0) {
 		int saved = errno;
 
 		syscall(SYS_keyctl, KEYCTL_INVALIDATE, id);
 		errno = saved;
 		return FBV_ERR_SYSTEM;
 	}
+	syscall(SYS_keyctl, KEYCTL_UNLINK, id, KEY_SPEC_PROCESS_KEYRING);
 	return FBV_OK;
 }
 
@@ -83,17 +128,110 @@ unlock_fetch(const char *vault_id_hex, unsigned char key[FBV_KEY_BYTES], int64_t
 	return FBV_OK;
 }
 
+static int
+end_key(long id)
+{
+	if (syscall(SYS_keyctl, KEYCTL_INVALIDATE, id) != 0 &&
+	    syscall(SYS_keyctl, KEYCTL_REVOKE, id) != 0)
+		return FBV_ERR_SYSTEM;
+	return FBV_OK;
+}
+
+/* Every key of this vault until none is found: a key another keyring
+ * links may be found again. FBV_OK only when none remains. */
 int
 unlock_revoke(const char *vault_id_hex)
 {
 	char desc[64];
 	long id;
+	int n, r = FBV_ERR_NOT_UNLOCKED;
+
+	describe(desc, sizeof(desc), vault_id_hex);
+	for (n = 0; n < 64 && (id = find_key(desc)) >= 0; n++)
+		if ((r = end_key(id)) != FBV_OK)
+			return r;
+	if (find_key(desc) >= 0)
+		return FBV_ERR_SYSTEM;
+	return r;
+}
+
+/* Whether k's description (type;uid;gid;perm;description) is an fbvault
+ * key: type "user", description "fbvault:" and hex. */
+static bool
+is_fbvault_key(long k)
+{
+	char d[256];
+	const char *name;
+	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, k, d, sizeof(d) - 1);
+
+	if (n <= 0 || n >= (long)sizeof(d))
+		return false;
+	d[n] = '\0';
+	if ((name = strrchr(d, ';')) == NULL || strncmp(d, "user;", 5) != 0)
+		return false;
+	return strncmp(name + 1, "fbvault:", 8) == 0;
+}
+
+static int
+each_fbvault_key(int *count, bool revoke)
+{
+	int32_t ids[1024];
+	long n, i;
+	int r = FBV_OK;
+
+	*count = 0;
+	n = syscall(SYS_keyctl, KEYCTL_READ, KEY_SPEC_USER_KEYRING, ids, sizeof(ids));
+	if (n < 0)
+		return FBV_ERR_SYSTEM;
+	if ((size_t)n > sizeof(ids))
+		n = sizeof(ids);
+	for (i = 0; i < n / (long)sizeof(ids[0]); i++) {
+		if (!is_fbvault_key(ids[i]))
+			continue;
+		if (!revoke)
+			(*count)++;
+		else if (end_key(ids[i]) != FBV_OK)
+			r = FBV_ERR_SYSTEM;
+		else
+			(*count)++;
+	}
+	return r;
+}
+
+int
+unlock_revoke_all(int *count)
+{
+	return each_fbvault_key(count, true);
+}
+
+int
+unlock_count_all(int *count)
+{
+	return each_fbvault_key(count, false);
+}
+
+int
+unlock_time_left(const char *vault_id_hex, int64_t *seconds)
+{
+	char desc[64], line[512], want[32], timeout[32];
+	long id;
+	FILE *f;
+	int r = FBV_ERR_NOT_UNLOCKED;
 
 	describe(desc, sizeof(desc), vault_id_hex);
 	if ((id = find_key(desc)) < 0)
 		return FBV_ERR_NOT_UNLOCKED;
-	if (syscall(SYS_keyctl, KEYCTL_INVALIDATE, id) != 0 &&
-	    syscall(SYS_keyctl, KEYCTL_REVOKE, id) != 0)
+	if ((f = fopen("/proc/keys", "re")) == NULL)
 		return FBV_ERR_SYSTEM;
-	return FBV_OK;
+	snprintf(want, sizeof(want), "%08lx ", id);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, want, strlen(want)) != 0)
+			continue;
+		/* ID FLAGS USAGE TIMEOUT ...: 59s, 14m, 23h, 6d, 2w, perm, expd */
+		if (sscanf(line, "%*s %*s %*s %31s", timeout) == 1)
+			r = parse_timeout(timeout, seconds);
+		break;
+	}
+	fclose(f);
+	return r;
 }

@@ -5,6 +5,8 @@
 
 #include "../crypto/errors.h"
 #include "../crypto/le.h"
+#include "../crypto/recipient.h"
+#include "format2.h"
 #include "store.h"
 #include "vault.h"
 #include "wire.h"
@@ -25,8 +27,12 @@ vault_free(struct vault *v)
 	entries_free(&v->entries);
 	sbuf_free(&v->plain);
 	secret_free(v->key);
-	for (i = 0; i < v->nslots; i++)
+	x25519_keypair_free(v->cred);
+	secret_free(v->v1kek);
+	for (i = 0; i < v->nslots; i++) {
 		free(v->slots[i].body);
+		free(v->slots[i].rec);
+	}
 	free(v->hdr);
 	free(v->cipher);
 	free(v->path);
@@ -48,16 +54,18 @@ vault_new(const char *path)
 	return v;
 }
 
-static const struct slot *
-slot_find(const struct vault *v, uint8_t type)
+struct slot *
+vault_slot(const struct vault *v, uint8_t type)
 {
 	size_t i;
 
 	for (i = 0; i < v->nslots; i++)
 		if (v->slots[i].type == type)
-			return &v->slots[i];
+			return (struct slot *)(uintptr_t)&v->slots[i];
 	return NULL;
 }
+
+#define slot_find vault_slot
 
 bool
 vault_has_slot(const struct vault *v, uint8_t type)
@@ -79,8 +87,10 @@ vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
 
 /* Structure of a known slot type; limits checked before any KDF runs. */
 static int
-slot_check(const struct slot *s)
+slot_check(const struct vault *v, const struct slot *s)
 {
+	if (v->version == FBV_VERSION2)
+		return v2_slot_check(s);
 	switch (s->type) {
 	case FBV_SLOT_PASSPHRASE:
 		if (s->len != FBV_PASS_SLOT_BYTES || s->body[FBV_PASS_KDF_OFF] != FBV_KDF_ARGON2ID13)
@@ -100,6 +110,8 @@ parse_slots(struct vault *v, struct reader *r)
 {
 	uint64_t n, type, len;
 	const unsigned char *p;
+	/* at most one slot of each of these types */
+	uint8_t unique_max = v->version == FBV_VERSION2 ? FBV_SLOT_TIMED : FBV_SLOT_KEYRING;
 	size_t i;
 	int ret;
 
@@ -117,12 +129,14 @@ parse_slots(struct vault *v, struct reader *r)
 			return FBV_ERR_NOMEM;
 		memcpy(s->body, p, len);
 		v->nslots++;
-		if ((ret = slot_check(s)) != FBV_OK)
+		if ((ret = slot_check(v, s)) != FBV_OK)
 			return ret;
-		if (s->type <= FBV_SLOT_KEYRING && slot_find(v, s->type) != s)
+		if (s->type <= unique_max && slot_find(v, s->type) != s)
 			return FBV_ERR_DUP_SLOT;
 	}
-	if (slot_find(v, FBV_SLOT_PASSPHRASE) == NULL && slot_find(v, FBV_SLOT_KEYRING) == NULL)
+	if (slot_find(v, FBV_SLOT_PASSPHRASE) == NULL && slot_find(v, FBV_SLOT_KEYRING) == NULL &&
+	    (v->version == FBV_VERSION || (slot_find(v, FBV_SLOT_TIMED) == NULL &&
+	    slot_find(v, FBV_SLOT_RECIPIENT) == NULL)))
 		return FBV_ERR_NO_SLOT;
 	return FBV_OK;
 }
@@ -138,12 +152,15 @@ parse_prefix(struct vault *v, struct reader *r)
 		return FBV_ERR_BAD_MAGIC;
 	if (reader_uint(r, 2, &version) != 0)
 		return FBV_ERR_CORRUPT;
-	if (version != FBV_VERSION)
+	if (version != FBV_VERSION && version != FBV_VERSION2)
 		return FBV_ERR_VERSION;
+	v->version = (uint16_t)version;
 	if (reader_uint(r, 2, &flags) != 0 || flags != 0 ||
 	    (p = reader_take(r, FBV_ID_BYTES)) == NULL)
 		return FBV_ERR_CORRUPT;
 	memcpy(v->id, p, FBV_ID_BYTES);
+	if (version == FBV_VERSION2 && reader_uint(r, 8, &v->generation) != 0)
+		return FBV_ERR_CORRUPT;
 	return FBV_OK;
 }
 
@@ -233,6 +250,8 @@ vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 	size_t plen = v->cipher_len - FBV_TAG_BYTES;
 	int r;
 
+	if (v->version == FBV_VERSION2)
+		return v2_unlock_key(v, key, 0, NULL);
 	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
 	r = mac_verify(v->mac, v->hdr, v->hdr_len, sub);
 	if (r != FBV_OK)
@@ -262,8 +281,8 @@ out:
 }
 
 /* Associated data of a wrap: type, the body before the nonce, vault id. */
-static size_t
-wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
+size_t
+vault_wrap_ad(unsigned char *ad, const struct vault *v, uint8_t type,
     const unsigned char *pre, size_t prelen)
 {
 	ad[0] = type;
@@ -280,7 +299,7 @@ slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
 {
 	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
 	unsigned char *key;
-	size_t adlen = wrap_ad(ad, v, s->type, s->body, prelen);
+	size_t adlen = vault_wrap_ad(ad, v, s->type, s->body, prelen);
 	int r;
 
 	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL)
@@ -292,6 +311,13 @@ slot_unwrap(struct vault *v, const struct slot *s, size_t prelen,
 	else
 		r = FBV_ERR_WRONG_PASS;
 	secret_free(key);
+	/* kept for the conversion to version 2 (format.h) */
+	if (r == FBV_OK && v->v1kek == NULL && (v->v1kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		r = FBV_ERR_NOMEM;
+	if (r == FBV_OK) {
+		memcpy(v->v1kek, kek, FBV_KEY_BYTES);
+		v->v1kek_type = s->type;
+	}
 	return r;
 }
 
@@ -313,6 +339,8 @@ vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYT
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
+	if (v->version == FBV_VERSION2)
+		return v2_unlock_sealed(v, FBV_SLOT_PASSPHRASE, kek);
 	return slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
 }
 
@@ -339,42 +367,42 @@ vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	r = slot_unwrap(v, s, 0, kek);
+	if (v->version == FBV_VERSION2)
+		r = v2_unlock_sealed(v, FBV_SLOT_KEYRING, kek);
+	else
+		r = slot_unwrap(v, s, 0, kek);
 	return r == FBV_ERR_WRONG_PASS ? FBV_ERR_KEYRING_ITEM : r;
 }
 
-/* Puts a slot of type with body pre || nonce || wrap(data key), replacing
- * any slot of that type. */
-static int
-slot_store(struct vault *v, uint8_t type, const unsigned char *pre, size_t prelen,
-    const unsigned char kek[FBV_KEY_BYTES])
+int
+vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES])
 {
-	unsigned char ad[1 + FBV_PASS_SLOT_AD + FBV_ID_BYTES];
-	size_t adlen = wrap_ad(ad, v, type, pre, prelen);
-	size_t len = prelen + FBV_NONCE_BYTES + FBV_WRAPPED_BYTES;
-	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
-	unsigned char *body;
+	if (v->version != FBV_VERSION2)
+		return FBV_ERR_NO_SLOT;
+	return v2_unlock_secret(v, sk, 0);
+}
 
-	if (v->key == NULL)
+int
+vault_reopen(struct vault *fresh, const struct vault *opened)
+{
+	if (fresh->version == FBV_VERSION2 && opened->cred != NULL)
+		return vault_unlock_secret(fresh, opened->cred->sk);
+	if (opened->key == NULL)
 		return FBV_ERR_INVALID;
-	if (s == NULL && v->nslots == FBV_SLOTS_MAX)
-		return FBV_ERR_TOO_LARGE;
-	if ((body = malloc(len)) == NULL)
-		return FBV_ERR_NOMEM;
-	if (prelen > 0)
-		memcpy(body, pre, prelen);
-	random_bytes(body + prelen, FBV_NONCE_BYTES);
-	aead_seal(body + prelen + FBV_NONCE_BYTES, v->key, FBV_KEY_BYTES, ad, adlen,
-	    body + prelen, kek);
-	if (s == NULL)
-		s = &v->slots[v->nslots++];
-	else
-		free(s->body);
-	s->type = type;
-	s->len = (uint16_t)len;
-	s->body = body;
-	v->changed = true;
-	return FBV_OK;
+	return vault_unlock_key(fresh, opened->key);
+}
+
+/* A slot edit or a save of a version 1 vault converts it first. */
+static int
+to_v2(struct vault *v)
+{
+	return v->version == FBV_VERSION ? v2_convert(v) : FBV_OK;
+}
+
+int
+vault_convert(struct vault *v)
+{
+	return to_v2(v);
 }
 
 int
@@ -384,6 +412,8 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 	unsigned char *kek;
 	int r;
 
+	if ((r = to_v2(v)) != FBV_OK)
+		return r;
 	pre[FBV_PASS_KDF_OFF] = FBV_KDF_ARGON2ID13;
 	random_bytes(pre + FBV_PASS_SALT_OFF, FBV_SALT_BYTES);
 	le_put64(pre + FBV_PASS_OPS_OFF, ops);
@@ -392,7 +422,7 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 		return FBV_ERR_NOMEM;
 	r = kdf_derive(kek, pass, len, pre + FBV_PASS_SALT_OFF, ops, mem);
 	if (r == FBV_OK)
-		r = slot_store(v, FBV_SLOT_PASSPHRASE, pre, sizeof(pre), kek);
+		r = v2_set_sealed(v, FBV_SLOT_PASSPHRASE, pre, kek);
 	secret_free(kek);
 	return r;
 }
@@ -400,22 +430,78 @@ vault_set_passphrase(struct vault *v, const char *pass, size_t len, uint64_t ops
 int
 vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 {
-	return slot_store(v, FBV_SLOT_KEYRING, NULL, 0, kek);
+	int r = to_v2(v);
+
+	return r != FBV_OK ? r : v2_set_sealed(v, FBV_SLOT_KEYRING, NULL, kek);
+}
+
+int
+vault_set_timed(struct vault *v, const unsigned char pk[FBV_X25519_BYTES], int64_t expires)
+{
+	unsigned char pre[FBV2_TIMED_STANZA_OFF];
+
+	if (v->version != FBV_VERSION2)
+		return FBV_ERR_INVALID;
+	le_put64(pre, (uint64_t)expires);
+	return v2_put_slot(v, FBV_SLOT_TIMED, pre, sizeof(pre), pk, true);
+}
+
+static struct slot *
+recipient_find(const struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < v->nslots; i++)
+		if (v->slots[i].type == FBV_SLOT_RECIPIENT && v->slots[i].rec != NULL &&
+		    sodium_memcmp(v->slots[i].rec, pk, FBV_X25519_BYTES) == 0)
+			return (struct slot *)(uintptr_t)&v->slots[i];
+	return NULL;
+}
+
+int
+vault_add_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	if (v->version != FBV_VERSION2 || v->key == NULL)
+		return FBV_ERR_INVALID;
+	if (recipient_find(v, pk) != NULL)
+		return FBV_ERR_EXISTS;
+	return v2_put_slot(v, FBV_SLOT_RECIPIENT, NULL, 0, pk, false);
+}
+
+static void
+slot_delete(struct vault *v, struct slot *s)
+{
+	size_t i = (size_t)(s - v->slots);
+
+	free(s->body);
+	free(s->rec);
+	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
+	v->nslots--;
+	v->changed = true;
+}
+
+int
+vault_remove_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
+{
+	struct slot *s = recipient_find(v, pk);
+
+	if (s == NULL)
+		return FBV_ERR_NO_SLOT;
+	slot_delete(v, s);
+	return FBV_OK;
 }
 
 int
 vault_remove_slot(struct vault *v, uint8_t type)
 {
-	struct slot *s = (struct slot *)(uintptr_t)slot_find(v, type);
-	size_t i;
+	struct slot *s = slot_find(v, type);
+	int r;
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	i = (size_t)(s - v->slots);
-	free(s->body);
-	memmove(&v->slots[i], &v->slots[i + 1], (v->nslots - i - 1) * sizeof(*s));
-	v->nslots--;
-	v->changed = true;
+	if ((r = to_v2(v)) != FBV_OK)
+		return r;
+	slot_delete(v, slot_find(v, type));
 	return FBV_OK;
 }
 
@@ -431,6 +517,7 @@ vault_create(const char *path, const char *pass, size_t len, enum kdf_level leve
 		vault_free(v);
 		return FBV_ERR_NOMEM;
 	}
+	v->version = FBV_VERSION2;
 	random_bytes(v->id, FBV_ID_BYTES);
 	random_bytes(v->key, FBV_KEY_BYTES);
 	kdf_level_params(level, &ops, &mem);
@@ -443,90 +530,16 @@ vault_create(const char *path, const char *pass, size_t len, enum kdf_level leve
 	return FBV_OK;
 }
 
-static int
-seal_payload(struct vault *v)
-{
-	struct sbuf plain;
-	unsigned char sub[FBV_KEY_BYTES];
-	unsigned char prefix[FBV_PREFIX_BYTES];
-	unsigned char *cipher;
-	int r;
-
-	sbuf_init(&plain, FBV_PAYLOAD_MAX);
-	if ((r = entries_encode(&v->entries, &plain)) != FBV_OK)
-		goto out;
-	if ((cipher = malloc(plain.len + FBV_TAG_BYTES)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(prefix, FBV_MAGIC, FBV_MAGIC_BYTES);
-	le_put16(prefix + FBV_MAGIC_BYTES, FBV_VERSION);
-	le_put16(prefix + FBV_MAGIC_BYTES + 2, 0);
-	memcpy(prefix + FBV_MAGIC_BYTES + 4, v->id, FBV_ID_BYTES);
-	subkey_derive(sub, SUBKEY_PAYLOAD, v->key);
-	random_bytes(v->nonce, FBV_NONCE_BYTES);
-	aead_seal(cipher, plain.data, plain.len, prefix, sizeof(prefix), v->nonce, sub);
-	free(v->cipher);
-	v->cipher = cipher;
-	v->cipher_len = plain.len + FBV_TAG_BYTES;
-	v->dirty = false;
-out:
-	sodium_memzero(sub, sizeof(sub));
-	sbuf_free(&plain);
-	return r;
-}
-
-static int
-serialize(struct vault *v, struct sbuf *out)
-{
-	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
-	size_t i, total = FBV_PREFIX_BYTES + 1 + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4;
-	int r;
-
-	for (i = 0; i < v->nslots; i++)
-		total += 3 + v->slots[i].len;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
-	    (r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, FBV_VERSION)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
-	    (r = sbuf_put(out, v->id, FBV_ID_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
-		return r;
-	for (i = 0; i < v->nslots; i++) {
-		if ((r = sbuf_put_u8(out, v->slots[i].type)) != FBV_OK ||
-		    (r = sbuf_put_u16(out, v->slots[i].len)) != FBV_OK ||
-		    (r = sbuf_put(out, v->slots[i].body, v->slots[i].len)) != FBV_OK)
-			return r;
-	}
-	subkey_derive(sub, SUBKEY_HEADER_MAC, v->key);
-	mac_compute(mac, out->data, out->len, sub);
-	sodium_memzero(sub, sizeof(sub));
-	if ((r = sbuf_put(out, mac, sizeof(mac))) != FBV_OK ||
-	    (r = sbuf_put(out, v->nonce, FBV_NONCE_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u32(out, (uint32_t)v->cipher_len)) != FBV_OK)
-		return r;
-	return out->len + v->cipher_len > FBV_FILE_MAX ? FBV_ERR_TOO_LARGE : FBV_OK;
-}
-
 int
 vault_save(struct vault *v, bool exclusive)
 {
-	struct sbuf file;
 	int r;
 
 	if (v->key == NULL)
 		return FBV_ERR_INVALID;
-	if (v->dirty && (r = seal_payload(v)) != FBV_OK)
+	if ((r = to_v2(v)) != FBV_OK)
 		return r;
-	/* The header, then the ciphertext where it is: not copied after it. */
-	sbuf_init(&file, FBV_FILE_MAX);
-	if ((r = serialize(v, &file)) == FBV_OK)
-		r = store_write_parts(v->path, file.data, file.len, v->cipher, v->cipher_len,
-		    exclusive ? STORE_EXCLUSIVE : 0);
-	sbuf_free(&file);
-	if (r == FBV_OK)
-		v->changed = false;
-	return r;
+	return v2_save(v, exclusive);
 }
 
 size_t

@@ -6,15 +6,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../crypto/keyformat.h"
 #include "../crypto/seal.h"
 #include "../crypto/secmem.h"
 #include "entries.h"
 #include "format.h"
 
+struct x25519_keypair;
+
 struct slot {
 	uint8_t type;
 	uint16_t len;
-	unsigned char *body;
+	unsigned char *body;            /* the header's slot body */
+	uint16_t rec_len;               /* v2, once open: the payload's record */
+	unsigned char *rec;             /* (known types: the public key) */
 };
 
 struct vault {
@@ -22,7 +27,13 @@ struct vault {
 	unsigned char id[FBV_ID_BYTES];
 	struct slot slots[FBV_SLOTS_MAX];
 	size_t nslots;
+	uint16_t version;               /* as read; what vault_save() writes */
+	uint64_t generation;            /* v2: +1 on every save */
 	unsigned char *key;             /* data key; NULL while locked */
+	struct x25519_keypair *cred;    /* v2: the slot key that opened it */
+	unsigned char *v1kek;           /* v1: the key that opened slot v1kek_type */
+	uint8_t v1kek_type;
+	bool v1_key_kept;               /* converted: a slot's key is the v1 data key */
 	unsigned char *hdr;             /* bytes [0, H) as read */
 	size_t hdr_len;
 	unsigned char mac[FBV_MAC_BYTES];
@@ -54,10 +65,21 @@ int vault_passphrase_kek(const struct vault *v, const char *pass, size_t len,
 int vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
 int vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
 
+/* v2: opens with the secret key of any slot whose stanza it opens (a
+ * timed-unlock, keyring or recipient slot); tries each, as age does. */
+int vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES]);
+/* Opens fresh, a newer copy of opened's file, with what opened opened with
+ * (v2: the slot key; v1: the data key). */
+int vault_reopen(struct vault *fresh, const struct vault *opened);
+
 /* A new vault in memory with one passphrase slot; vault_save() writes it. */
 int vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
     struct vault **out);
-/* Writes an unlocked vault; exclusive refuses to replace an existing file. */
+/* A version 1 vault, open, becomes version 2 in memory (format.h,
+ * "Conversion"); vault_save() does it itself if needed. */
+int vault_convert(struct vault *v);
+/* Writes an unlocked vault, always in format 2 (a version 1 vault is
+ * converted first); exclusive refuses to replace an existing file. */
 int vault_save(struct vault *v, bool exclusive);
 
 /* The entries of an unlocked vault, sorted by name. */
@@ -74,10 +96,16 @@ int vault_put(struct vault *v, const char *name, const unsigned char *value, siz
 struct entry *vault_edit(struct vault *v, const char *name);
 int vault_remove(struct vault *v, const char *name);
 
-/* Slot edits on an unlocked vault; the payload is not re-encrypted. */
+/* Slot edits on an unlocked vault (a version 1 vault is converted first);
+ * the next save seals a new data key to every slot. */
 int vault_set_passphrase(struct vault *v, const char *pass, size_t len,
     uint64_t ops, uint64_t mem);
 int vault_set_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]);
 int vault_remove_slot(struct vault *v, uint8_t type);
+/* v2 only: a timed-unlock slot for pk until expires (replacing any other),
+ * and recipient slots, one per public key. */
+int vault_set_timed(struct vault *v, const unsigned char pk[FBV_X25519_BYTES], int64_t expires);
+int vault_add_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES]);
+int vault_remove_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES]);
 
 #endif

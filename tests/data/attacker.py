@@ -4,7 +4,7 @@
   attacker.py PID SECRET...   attack a running fbvault: /proc/PID/mem,
                               /proc/PID/environ, process_vm_readv, ptrace
   attacker.py child SECRET... as fbvault exec's child: the environment, the
-                              open descriptors, the passphrase variables
+                              passphrase variables, what each open descriptor is
 
 Prints one line per attempt, "ATTEMPT: denied|got|absent ...", and exits 0.
 It never prints a secret it found: only that it found it.
@@ -80,10 +80,11 @@ def child(secrets):
     print("environ:", "got, with a secret" if found(env, secrets) else "got, no secret")
     for var in ("FBVAULT_PASSPHRASE_FILE", "FBVAULT_NEW_PASSPHRASE_FILE"):
         print("%s:" % var, "got" if var in os.environ else "absent")
-    fds = sorted(int(f) for f in os.listdir("/proc/self/fd"))
-    extra = [fd for fd in fds if fd > 2 and os.path.exists("/proc/self/fd/%d" % fd)
-             and not os.readlink("/proc/self/fd/%d" % fd).startswith("/proc/")]
-    print("descriptors:", "absent" if not extra else "got %s" % extra)
+    for fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
+        try:
+            print("descriptor %d: %s" % (fd, os.readlink("/proc/self/fd/%d" % fd)))
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":

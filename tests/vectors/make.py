@@ -20,7 +20,7 @@ vectors = {
     "short-header": good[:20],
     "wrong-magic": b"FBVAULX\0" + good[8:],
     "version-0": good[:8] + b"\0\0" + good[10:],
-    "version-2": good[:8] + b"\2\0" + good[10:],
+    "version-3": good[:8] + b"\3\0" + good[10:],
     "flags-set": good[:10] + b"\1\0" + good[12:],
     "no-slots": good[:28] + b"\0" + good[H:],
     "seventeen-slots": good[:28] + b"\x11" + slot * 17 + good[H:],
@@ -42,6 +42,56 @@ vectors = {
     "vault-id-changed": good[:ID] + bytes([good[ID] ^ 0x80]) + good[ID + 1:],
     "ciphertext-changed": good[:-2] + bytes([good[-2] ^ 4]) + good[-1:],
     "extra-unknown-slot-unauthenticated": good[:28] + b"\2" + slot + b"\x07\x04\x00abcd" + good[H:],
+}
+for name, data in vectors.items():
+    open(name + ".vault", "wb").write(data)
+
+# Format 2: good2.vault (init and put as above, with fbvault 2), and
+# v2-next.vault, the next save of the same vault (`printf 'other value' |
+# fbvault put other`): a header of one save and a payload of the other
+# must never open together.
+good = open("good2.vault", "rb").read()
+nxt = open("v2-next.vault", "rb").read()
+GEN = 28
+SLOT = 37                      # first slot: type(1) len(2) body(185)
+H = SLOT + 3 + 185             # header MAC offset
+BODY = SLOT + 3
+slot = good[SLOT:H]
+
+def flip(buf, off, mask=1):
+    return buf[:off] + bytes([buf[off] ^ mask]) + buf[off + 1:]
+
+vectors = {
+    "v2-flags-set": good[:10] + b"\1\0" + good[12:],
+    "v2-generation-changed": flip(good, GEN),
+    "v2-no-slots": good[:36] + b"\0" + good[H:],
+    "v2-seventeen-slots": good[:36] + b"\x11" + slot * 17 + good[H:],
+    "v2-duplicated-slot": good[:36] + b"\2" + slot + slot + good[H:],
+    "v2-only-unknown-slot": good[:36] + b"\1" + b"\x07\x04\x00abcd" + good[H:],
+    "v2-slot-length-past-end": good[:SLOT + 1] + b"\xff\xff" + good[SLOT + 3:],
+    "v2-passphrase-slot-v1-length": good[:SLOT + 1] + struct.pack("<H", 105) + good[BODY:BODY + 105] + good[H:],
+    "v2-keyring-slot-wrong-length": good[:SLOT] + b"\2" + good[SLOT + 1:],
+    "v2-kdf-algorithm-2": good[:BODY] + b"\2" + good[BODY + 1:],
+    "v2-opslimit-0": le64_at(good, BODY + 17, 0),
+    "v2-memlimit-2^40": le64_at(good, BODY + 25, 1 << 40),
+    "v2-sealed-key-changed": flip(good, BODY + 57),
+    "v2-stanza-changed": flip(good, BODY + 105),
+    "v2-stanza-tag-changed": flip(good, H - 1, 0x80),
+    "v2-vault-id-changed": flip(good, 12, 0x80),
+    "v2-header-mac-zero": good[:H] + b"\0" * 32 + good[H + 32:],
+    "v2-payload-nonce-changed": flip(good, H + 32),
+    "v2-payload-length-past-end": good[:H + 56] + struct.pack("<I", len(good)) + good[H + 60:],
+    "v2-payload-length-short": good[:H + 56] + struct.pack("<I", 15) + good[H + 60:],
+    "v2-trailing-garbage": good + b"garbage",
+    "v2-payload-cut": good[:-1],
+    "v2-ciphertext-changed": flip(good, len(good) - 2, 4),
+    "v2-extra-unknown-slot-unauthenticated": good[:36] + b"\2" + slot + b"\x07\x04\x00abcd" + good[H:],
+    # header of one save, the rest of the next: cut at the MAC, after
+    # it, after nonce and length
+    "v2-splice-at-mac": good[:H] + nxt[H:],
+    "v2-splice-after-mac": good[:H + 32] + nxt[H + 32:],
+    "v2-splice-before-ciphertext": good[:H + 60] + nxt[H + 60:],
+    "v2-splice-next-header": nxt[:H + 60] + good[H + 60:],
 }
 for name, data in vectors.items():
     open(name + ".vault", "wb").write(data)
