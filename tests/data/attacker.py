@@ -63,6 +63,8 @@ def try_vm_readv(pid):
 def try_ptrace(pid):
     if libc.ptrace(PTRACE_ATTACH, pid, None, None) != 0:
         return "denied (%s)" % os.strerror(ctypes.get_errno())
+    # Detach only once the tracee has stopped, or it stays stopped.
+    os.waitpid(pid, 0x40000000)  # __WALL
     libc.ptrace(PTRACE_DETACH, pid, None, None)
     return "got"
 
