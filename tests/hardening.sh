@@ -74,6 +74,14 @@ mkdir -m 777 "$T/open"
 expect 77 "init refuses a directory open to others" -- fbv --vault "$T/open/vault" init --kdf interactive
 check "and creates nothing there" -- test ! -e "$T/open/vault"
 
+# Other local users: a vault file open to group or others is refused.
+for m in 640 604 660; do
+	chmod "$m" "$FBVAULT_PATH"
+	expect 77 "a vault of mode $m is refused" -- fbv get other
+	err_has "unsafe permissions"
+done
+chmod 600 "$FBVAULT_PATH"
+
 # inspect sends only tokens to Graph: the App Secret (or any other secret)
 # never becomes an input_token.
 APP_ID=138483919580948

@@ -21,6 +21,10 @@ expect 0 "keyring enable" -- fbv keyring enable
 id=$(vault_id)
 check "one item for this vault" -- test "$(item_count "$id")" -eq 1
 check "the item is labelled" -- sh -c 'secret-tool search --all vault-id "$1" 2>&1 | grep -q "label = fbvault key for the vault"' sh "$id"
+secret-tool search --all vault-id "$id" > "$T/item" 2>&1
+check "the item carries the vault id" -- grep -q "^attribute\.vault-id = $id\$" "$T/item"
+check "the item's attributes: the vault id (and libsecret's schema), nothing else" -- sh -c \
+	'test -z "$(grep "^attribute\." "$1" | grep -v "^attribute\.vault-id = $2\$" | grep -v "^attribute\.xdg:schema = org\.fbvault\.VaultKey\$")"' sh "$T/item" "$id"
 expect 0 "get with no passphrase source at all" -- nopass get tok
 check "keyring-opened value" -- test "$(cat "$T/out")" = v1
 check "no notice when the keyring works" -- test ! -s "$T/err"
