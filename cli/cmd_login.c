@@ -235,6 +235,34 @@ gather(struct graph *g, const struct login_opts *o, const struct sbuf *short_tok
 	return 0;
 }
 
+/* What is to be checked and stored: cs[0] the user token, then each
+ * page's; a page Graph gave no token for stops the flow here. */
+static int
+checked_list(struct sbuf *user_tok, struct graph_page *pages, size_t npages,
+    struct checked **out)
+{
+	struct checked *cs;
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		if (pages[i].token.len == 0)
+			return fail(EXIT_DENIED, "page %s: Graph gave no token for it (your role on the "
+			    "page lacks the tasks to manage it); nothing was stored", pages[i].id);
+	if ((*out = cs = calloc(npages + 1, sizeof(*cs))) == NULL)
+		return fail(EXIT_INTERNAL, "out of memory");
+	snprintf(cs[0].name, sizeof(cs[0].name), "user-token");
+	cs[0].kind = "user-token";
+	cs[0].token = user_tok;
+	for (i = 0; i < npages; i++) {
+		snprintf(cs[i + 1].name, sizeof(cs[i + 1].name), "page/%s", pages[i].id);
+		cs[i + 1].kind = "page-token";
+		cs[i + 1].token = &pages[i].token;
+		cs[i + 1].page_id = pages[i].id;
+		cs[i + 1].page_name = pages[i].name;
+	}
+	return 0;
+}
+
 static int
 flow(struct ctx *c, struct vault *v, const struct login_opts *o, const char *app_id,
     const struct sbuf *secret, bool secret_asked, const struct sbuf *short_tok)
@@ -259,27 +287,8 @@ flow(struct ctx *c, struct vault *v, const struct login_opts *o, const char *app
 	}
 	if ((r = gather(g, o, short_tok, &user_tok, &pages, &npages)) != 0)
 		goto out;
-	if ((cs = calloc(npages + 1, sizeof(*cs))) == NULL) {
-		r = fail(EXIT_INTERNAL, "out of memory");
+	if ((r = checked_list(&user_tok, pages, npages, &cs)) != 0)
 		goto out;
-	}
-	snprintf(cs[0].name, sizeof(cs[0].name), "user-token");
-	cs[0].kind = "user-token";
-	cs[0].token = &user_tok;
-	for (i = 0; i < npages; i++) {
-		snprintf(cs[i + 1].name, sizeof(cs[i + 1].name), "page/%s", pages[i].id);
-		cs[i + 1].kind = "page-token";
-		cs[i + 1].token = &pages[i].token;
-		cs[i + 1].page_id = pages[i].id;
-		cs[i + 1].page_name = pages[i].name;
-	}
-	for (i = 0; i < npages; i++) {
-		if (pages[i].token.len == 0) {
-			r = fail(EXIT_DENIED, "page %s: Graph gave no token for it (your role on the "
-			    "page lacks the tasks to manage it); nothing was stored", pages[i].id);
-			goto out;
-		}
-	}
 	if ((r = inspect_all(g, cs, npages + 1)) != 0)
 		goto out;
 	graph_close(g);
