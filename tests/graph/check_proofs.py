@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """check_proofs.py - check a fake_graph.py log for appsecret_proof use.
 
-Usage: check_proofs.py [--max-conns K] LOG.jsonl APP_SECRET
+Usage: check_proofs.py [--max-conns K] [--no-url-tokens] LOG.jsonl APP_SECRET
 
-Every logged request whose access_token is a user or page token (anything but
-an app token APP_ID|APP_SECRET) must carry appsecret_proof =
-hex(HMAC-SHA256(APP_SECRET, access_token)). With --max-conns, the requests must
-also have used at most K distinct connections.
+Every logged request (and batch item) whose access_token, in its query or its
+body, is a user or page token (anything but an app token APP_ID|APP_SECRET)
+must carry appsecret_proof = hex(HMAC-SHA256(APP_SECRET, access_token)), in
+either. Batch items using their batch's token are checked through the batch's
+line. With --max-conns, the requests must also have used at most K distinct
+connections. With --no-url-tokens, no POST or DELETE may carry a token or
+proof in its URL query.
 
 Prints "N requests checked, M carried tokens, all proofs correct" and exits 0;
 otherwise prints each offending request (method and path, never a token) and
@@ -28,15 +31,22 @@ def read_log(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def user_token(query):
+def argument(entry, name):
+    """The value of argument name in the entry's body, else its query; None."""
+    body, query = entry.get("body") or {}, entry.get("query") or {}
+    value = body.get(name)
+    return value if isinstance(value, str) else query.get(name)
+
+
+def user_token(entry):
     """The request's user or page token, None if it carried none."""
-    token = query.get("access_token")
+    token = argument(entry, "access_token")
     return None if token is None or APP_TOKEN.fullmatch(token) else token
 
 
-def proof_problem(query, token, secret):
+def proof_problem(entry, token, secret):
     """What is wrong with the proof sent with token, None if nothing."""
-    proof = query.get("appsecret_proof")
+    proof = argument(entry, "appsecret_proof")
     if proof is None:
         return "no appsecret_proof"
     expected = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
@@ -48,6 +58,7 @@ def proof_problem(query, token, secret):
 def main():
     parser = argparse.ArgumentParser(description="Check appsecret_proof in a fake_graph log.")
     parser.add_argument("--max-conns", type=int, metavar="K")
+    parser.add_argument("--no-url-tokens", action="store_true")
     parser.add_argument("log")
     parser.add_argument("app_secret")
     args = parser.parse_args()
@@ -59,12 +70,17 @@ def main():
     ok = True
     carried = 0
     for entry in entries:
-        query = entry.get("query", {})
-        token = user_token(query)
+        query = entry.get("query") or {}
+        if (args.no_url_tokens and entry.get("method") in ("POST", "DELETE")
+                and ("access_token" in query or "appsecret_proof" in query)):
+            ok = False
+            print(f"conn {entry.get('conn')}: {entry.get('method')} {entry.get('path')}: "
+                  "token or proof in the URL")
+        token = user_token(entry)
         if token is None:
             continue
         carried += 1
-        problem = proof_problem(query, token, args.app_secret)
+        problem = proof_problem(entry, token, args.app_secret)
         if problem:
             ok = False
             print(f"conn {entry.get('conn')}: {entry.get('method')} {entry.get('path')}: "
