@@ -216,11 +216,15 @@ flow(void)
 	graph_close(g);
 }
 
+static const struct graph_post text_post = { "fault case", 10, NULL, NULL, 0, 0 };
+
 static int
 call(struct graph *g, enum graph_call what, struct graph_error *ge)
 {
 	struct graph_token_info info;
 	struct graph_page *pages, page;
+	struct graph_scheduled *items;
+	struct graph_posted posted;
 	struct sbuf t;
 	int64_t exp;
 	size_t n;
@@ -244,6 +248,17 @@ call(struct graph *g, enum graph_call what, struct graph_error *ge)
 		r = graph_debug_token(g, &page_token, &info, ge);
 		graph_token_info_free(&info);
 		break;
+	case GRAPH_CALL_PUBLISH:
+		r = graph_publish(g, &page_token, "1001", &text_post, &posted, ge);
+		break;
+	case GRAPH_CALL_SCHEDULED:
+		if ((r = graph_scheduled(g, &page_token, "1001", &items, &n, ge)) == FBV_OK)
+			graph_scheduled_free(items, n);
+		break;
+	case GRAPH_CALL_DELETE:
+		r = graph_delete(g, &page_token, "1001_1", ge);
+		break;
+	case GRAPH_CALL_UPLOAD:
 	case GRAPH_CALL_NONE:
 		break;
 	}
