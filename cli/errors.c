@@ -41,7 +41,7 @@ static const struct {
 	{ FBV_ERR_DENIED, EXIT_DENIED, "the Graph API refused access" },
 	{ FBV_ERR_BAD_REQUEST, EXIT_CORRUPT, "the Graph API refused a parameter" },
 	{ FBV_ERR_BUSY, EXIT_TEMPFAIL, "being written by another fbvault; try again" },
-	{ FBV_ERR_UNCERTAIN, EXIT_PROTOCOL,
+	{ FBV_ERR_UNCERTAIN, EXIT_TEMPFAIL,
 	  "the Graph API may have carried out the request; check before retrying" },
 	{ FBV_ERR_DUPLICATE, EXIT_EXISTS, "the Graph API refused a duplicate" },
 };

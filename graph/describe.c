@@ -9,7 +9,8 @@
  *   100 bad parameter / unknown page (33), 803 unknown alias,
  *   324 bad photo                                            FBV_ERR_BAD_REQUEST
  *   506 duplicate post                                       FBV_ERR_DUPLICATE
- *   any other code (368: blocked for a policy violation)     FBV_ERR_REFUSED
+ *   368 blocked for a policy violation                       FBV_ERR_DENIED
+ *   any other code                                           FBV_ERR_REFUSED
  *
  * Transient answers (1, 2 or is_transient; 4, 17, 32, 341, 613,
  * 80000-80014) are FBV_ERR_TEMPFAIL already, from parse_error_class().
@@ -40,7 +41,7 @@ graph_error_class(int err, const struct graph_error *ge)
 		return err;
 	code = ge->code;
 	if (code == 190 || code == 102 || code == 101 || code == 1 || code == 0 ||
-	    is_permission(code))
+	    code == 368 || is_permission(code))
 		return FBV_ERR_DENIED;
 	if (code == 100 || code == 803 || code == 324)
 		return FBV_ERR_BAD_REQUEST;
@@ -189,14 +190,14 @@ describe_posting(const struct graph_error *ge, const char *code, const char *tex
 		    "MANAGE task on the page; grant them in Graph Explorer and run login again; "
 		    "graph says: %s", code, text);
 	else if (ge->code == 506)
-		snprintf(buf, len, "duplicate post (code %s): the page got the same message a "
-		    "short while ago; nothing was posted (change the text or wait)", code);
+		snprintf(buf, len, "duplicate post (code %s): the same message was just posted on "
+		    "this page; nothing was posted (change the text or wait)", code);
 	else if (ge->code == 368)
 		snprintf(buf, len, "the page may not post for now (code %s): Facebook blocked it "
 		    "for a policy violation; graph says: %s", code, user[0] != '\0' ? user : text);
 	else if (ge->code == 100 && strstr(ge->message, "scheduled publish time") != NULL)
-		snprintf(buf, len, "the scheduled time was refused (code %s): it must be 10 minutes "
-		    "to 30 days ahead; graph says: %s", code, text);
+		snprintf(buf, len, "the scheduled time was refused (code %s): it must be from 10 "
+		    "minutes to 30 days ahead; graph says: %s", code, text);
 	else if (ge->code == 100 && ge->subcode == 33 && ge->call == GRAPH_CALL_DELETE)
 		snprintf(buf, len, "no such post (code %s): check the id; it may be deleted "
 		    "already", code);
@@ -289,10 +290,13 @@ describe_other(int err, const struct graph_error *ge, char *buf, size_t len)
 	if (err == FBV_ERR_NET)
 		snprintf(buf, len, "cannot reach the Graph API: %s",
 		    text[0] != '\0' ? text : "no response");
-	else if (err == FBV_ERR_UNCERTAIN)
-		snprintf(buf, len, "no clear answer after the request went out (%s): it may have "
-		    "been carried out; look at the page before trying again",
+	else if (err == FBV_ERR_UNCERTAIN && ge->call == GRAPH_CALL_DELETE)
+		snprintf(buf, len, "no clear answer after the delete went out (%s): the post may "
+		    "be deleted already; check before trying again",
 		    text[0] != '\0' ? text : "no response");
+	else if (err == FBV_ERR_UNCERTAIN)
+		snprintf(buf, len, "no clear answer after the post went out (%s): it may have been "
+		    "published; check before posting again", text[0] != '\0' ? text : "no response");
 	else if (err == FBV_ERR_PROTOCOL && ge->http_status > 0)
 		snprintf(buf, len, "unexpected response from the Graph API (HTTP %ld%s%s)",
 		    ge->http_status, text[0] != '\0' ? ": " : "", text);

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -14,6 +15,7 @@
 #include "url.h"
 
 #define TIMEOUT_MAX_MS 3600000L
+#define RETRY_PAUSE_MS 500
 
 
 void
@@ -248,7 +250,16 @@ int
 graph_send(struct graph *g, const struct http_request *req, bool acts, struct json *j,
     struct graph_error *err)
 {
+	static const struct timespec pause = { RETRY_PAUSE_MS / 1000, RETRY_PAUSE_MS % 1000 * 1000000L };
 	int r = g->ops->perform(g->http, req, &g->resp);
+
+	/* A request that certainly never left (no connection, TLS refused)
+	 * is the one thing sent again, once; anything else might be a
+	 * second post. */
+	if (r == FBV_ERR_NET && !g->resp.sent) {
+		nanosleep(&pause, NULL);
+		r = g->ops->perform(g->http, req, &g->resp);
+	}
 
 	err->http_status = g->resp.status;
 	note_usage(err, &g->resp);

@@ -107,7 +107,8 @@ struct graph_post {
 	const char *message;            /* UTF-8, or NULL */
 	size_t message_len;
 	const char *link;               /* an http(s) URL, or NULL */
-	const char *const *photos;      /* paths of image files, streamed from disk */
+	const char *const *photos;      /* image files, streamed from disk, or
+					 * http(s) URLs Graph fetches */
 	size_t nphotos;
 	int64_t scheduled_at;           /* unix seconds; 0: publish now */
 };
@@ -171,6 +172,8 @@ int graph_scheduled(struct graph *g, const struct sbuf *page_token, const char *
 int graph_delete(struct graph *g, const struct sbuf *page_token, const char *post_id,
     struct graph_error *err);
 void graph_scheduled_free(struct graph_scheduled *items, size_t n);
+/* Whether a photo is given as an http:// or https:// URL. */
+bool graph_is_url(const char *s);
 /* Whether s is a post or photo id: digits, or digits_digits. */
 bool graph_post_id_ok(const char *s);
 

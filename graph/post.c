@@ -148,7 +148,10 @@ publish_photo(struct graph *g, const struct sbuf *tok, const char *page_id,
 	snprintf(path, sizeof(path), "%s/photos", page_id);
 	snprintf(at, sizeof(at), "%" PRId64, p->scheduled_at);
 	appsecret_proof(proof, g->secret, g->secret_len, tok->data, tok->len);
-	ps.v[ps.n++] = (struct http_part){ "source", NULL, 0, file, NULL };
+	if (graph_is_url(file))
+		part(&ps, "url", file, strlen(file));
+	else
+		ps.v[ps.n++] = (struct http_part){ "source", NULL, 0, file, NULL };
 	if (single && p->message != NULL)
 		part(&ps, "message", p->message, p->message_len);
 	if (!single || p->scheduled_at != 0)
@@ -172,6 +175,12 @@ publish_photo(struct graph *g, const struct sbuf *tok, const char *page_id,
 	sbuf_free(&u);
 	sbuf_reset(&g->resp.body);
 	return r;
+}
+
+bool
+graph_is_url(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
 static bool

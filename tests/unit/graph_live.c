@@ -319,7 +319,7 @@ static const struct fault_case fault_cases[] = {
 	  "unknown page or bad parameter (code 100/33): check the page id; graph says: Unsupported" },
 	{ "\"exchange\":\"error:101\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "invalid App ID (code 101): check app-id" },
-	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_UNAVAILABLE, 400,
+	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the Graph API refused the request (code 368): (#368) An error occurred" },
 };
 
