@@ -3,8 +3,8 @@
 
 Usage: check_proofs.py [--max-conns K] [--no-url-tokens] LOG.jsonl APP_SECRET
 
-Every logged request (and batch item) whose access_token, in its query or its
-body, is a user or page token (anything but an app token APP_ID|APP_SECRET)
+Every logged request (and batch item) whose access_token, in its query, its
+body or its Authorization header, is a user or page token (anything but an app token APP_ID|APP_SECRET)
 must carry appsecret_proof = hex(HMAC-SHA256(APP_SECRET, access_token)), in
 either. Batch items using their batch's token are checked through the batch's
 line. With --max-conns, the requests must also have used at most K distinct
@@ -32,10 +32,15 @@ def read_log(path):
 
 
 def argument(entry, name):
-    """The value of argument name in the entry's body, else its query; None."""
+    """The value of argument name in the entry's body, else its query; None.
+    A token may also have come in an Authorization header."""
     body, query = entry.get("body") or {}, entry.get("query") or {}
     value = body.get(name)
-    return value if isinstance(value, str) else query.get(name)
+    if not isinstance(value, str):
+        value = query.get(name)
+    if value is None and name == "access_token":
+        value = entry.get("authorization")
+    return value
 
 
 def user_token(entry):

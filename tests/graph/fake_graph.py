@@ -45,15 +45,17 @@ name is the endpoint's name in faults and in the log:
   DELETE /{POST_ID}     a post or a photo                endpoint "delete"
   POST /  batch=[{"method","relative_url","body"}, ...]  endpoint "batch"
 The exchange is served as GET and as POST. The methods listed are the only
-ones served: another method on a known path is error 100/33 "Unsupported
-<method> request. Object with ID ... does not support this operation."
-(GraphMethodException); /me/feed and other unknown edges are 2500.
+ones served: another method on a known path is error 100/33 (GraphMethodException)
+"Unsupported <method> request. Object with ID '<ID>' does not exist, cannot be
+loaded due to missing permissions, or does not support this operation.", as is
+an unknown object; /me/feed and other unknown edges are 2500.
 The exchange also takes a long-lived user token (and issues a new one). The
 app token is accepted by debug_token and batch only. The paging.next and
-paging.previous URLs of me/accounts (and of a page's feed and
-scheduled_posts, with /{PAGE_ID}/feed in the path) are
+paging.previous URLs of me/accounts are
 https://<Host header>[/<version>]/me/accounts?access_token=...[&fields=F]
-&limit=N&after=C (before=C): they carry no appsecret_proof.
+&limit=N&after=C (before=C): they carry no appsecret_proof; those of a page's
+feed and scheduled_posts are the same with /{PAGE_ID}/feed or
+/{PAGE_ID}/scheduled_posts for /me/accounts.
 fields= is a comma-separated list; a field may carry subfields in braces
 (instagram_business_account{id,username}); unbalanced braces are error 2500
 'Syntax error "..." at character N: <fields>'. On me/accounts and a page it
@@ -68,7 +70,8 @@ name and id.
 Requests: GET, POST and DELETE. Arguments come from the URL query and from
 the body, which may be application/x-www-form-urlencoded, multipart/form-data
 (a part with a filename, or with a Content-Type other than text/plain, is a
-file) or a JSON object; a body field wins over the same query argument. The
+file) or a JSON object (values other than strings become JSON text); a body
+of another type is ignored; a body field wins over the same query argument. The
 body may come with Content-Length or chunked, at most 64 MiB (more: HTTP 413,
 code 1, and the connection is closed). access_token and appsecret_proof may
 travel in either; the token may also come as "Authorization: Bearer T" (or
@@ -78,8 +81,8 @@ Config: a JSON object, re-read whenever the file changes (replace it
 atomically, by rename). While it is invalid every request gets a 500 text/plain
 answer naming the problem.
   app_id         string of digits, required: client_id, and APP_ID in app tokens
-  app_name       string, default "fbvault test app": debug_token "application"
   app_secret     string, required: client_secret, and the appsecret_proof key
+  app_name       string, default "fbvault test app": debug_token "application"
   require_proof  bool, default false: calls carrying a user or page token
                  without appsecret_proof are refused (code 100)
   users          list, default []; each an object with
@@ -163,7 +166,8 @@ answer naming the problem.
       blocked     HTTP 400, code 368 "(#368) The action attempted has been deemed
                   abusive or is otherwise disallowed", with error_user_title and
                   error_user_msg, is_transient false (temporarily blocked for
-                  policy violations)
+                  policy violations; error:368 is the bare code, with the
+                  generic message "(#368) An error occurred")
       error:CODE[:SUBCODE]  that Graph error with a plausible message and type
                   (HTTP 403 for the rate-limit codes 4, 17, 32, 341, 613 and
                   the Business Use Case codes 80000-80014, which are transient;
@@ -267,7 +271,8 @@ conn numbers the TCP connections, from 1; seq numbers the HTTP requests, from
 only; body is the body's fields (a file part as {"filename": F, "size": N,
 "sha256": HEX, "content_type": T}; {} without a body); token_in and proof_in
 say where access_token and appsecret_proof were found: "query", "body",
-"both", "header" (Authorization, token only) or "none"; status is 0 for the
+"both", "header" (Authorization, token only) or "none"; an "authorization" key
+gives the token of an Authorization header, when there was one; status is 0 for the
 reset fault; a "latency_ms" key gives the delay applied, when there was one; a
 "fault" key names the fault applied, when one was. The line is written before
 the answer is sent. Each item of a batch is logged as a line of its own, before
@@ -588,6 +593,8 @@ def parse_fault(endpoint, text):
         key, equals, value = option.partition("=")
         if key in values or (key == "bare" and equals):
             raise problem
+        if not (value.isascii() and value.isdigit()) and key in ("times", "status", "minutes"):
+            raise problem
         if key == "times" and value.isdigit() and int(value) >= 1:
             values["times"] = int(value)
         elif match is None:
@@ -846,10 +853,6 @@ class ConfigFile:
                 return normalize_config(json.load(f))
         except ValueError as e:
             raise ConfigError(f"{self._path}: not JSON: {e}") from None
-
-
-def find_user(cfg, user_id):
-    return next((u for u in cfg["users"] if u["user_id"] == user_id), None)
 
 
 def find_principal(cfg, user_id):
@@ -2013,11 +2016,11 @@ def header_params(value):
     return message
 
 
-def clean_text(value):
-    """A header value read with surrogateescape, as UTF-8 text."""
+def param_text(value):
+    """A header parameter as text (RFC 2231 values decoded)."""
     if isinstance(value, tuple):
-        value = email.utils.collapse_rfc2231_value(value)
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return email.utils.collapse_rfc2231_value(value)
+    return value
 
 
 def parse_part(part):
@@ -2028,17 +2031,18 @@ def parse_part(part):
         head, sep, content = part.partition(b"\r\n\r\n")
         if not sep:
             raise BodyError("a multipart part without a blank line after its headers")
-    headers = email.parser.BytesHeaderParser().parsebytes(head + b"\r\n\r\n")
+    # Raw UTF-8 in a filename is what browsers and curl send: decode it as such.
+    headers = email.parser.HeaderParser().parsestr(head.decode("utf-8", "replace") + "\r\n\r\n")
     name = headers.get_param("name", header="content-disposition")
     if headers.get("Content-Disposition") is None or name is None:
         raise BodyError("a multipart part without Content-Disposition: form-data; name=")
     filename = headers.get_filename()
     content_type = headers.get_content_type() if headers.get("Content-Type") else None
     if filename is not None or content_type not in (None, "text/plain"):
-        return clean_text(name), Upload(clean_text(filename or ""),
+        return param_text(name), Upload(param_text(filename or ""),
                                         content_type or "application/octet-stream",
                                         len(content), hashlib.sha256(content).hexdigest())
-    return clean_text(name), content.decode("utf-8", "replace")
+    return param_text(name), content.decode("utf-8", "replace")
 
 
 def parse_multipart(data, boundary):
@@ -2309,7 +2313,10 @@ def log_entry(where, call, outcome, user_agent, latency_ms=0):
     """A log line: where is {"conn", "seq"} or {"conn", "batch", "item"}."""
     entry = dict(where, method=call.method, path=call.path, endpoint=outcome.endpoint,
                  query=call.query, body=body_log(call.body), token_in=outcome.token_in,
-                 proof_in=outcome.proof_in, user_agent=user_agent)
+                 proof_in=outcome.proof_in)
+    if call.header_token is not None:
+        entry["authorization"] = call.header_token
+    entry["user_agent"] = user_agent
     if latency_ms:
         entry["latency_ms"] = latency_ms
     entry["status"] = outcome.reply.status
@@ -2369,29 +2376,32 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or self.default_host()
         user_agent = self.headers.get("User-Agent", "")
         call = Call(method, url.path, query, {}, host, header_token(self.headers))
-        latency = 0
         try:
             call.body = body_fields(self.headers.get("Content-Type"),
                                     read_body(self.rfile, self.headers))
+            refused = None
         except BodyError as e:
             self.close_connection = self.close_connection or e.close
-            error = GraphError(100 if e.status == 400 else 1, f"fake_graph: {e}",
-                               status=e.status, transient=False)
-            outcome = Outcome("unknown", "none", app.finish(error_reply(error)),
+            refused = GraphError(100 if e.status == 400 else 1, f"fake_graph: {e}",
+                                 status=e.status, transient=False)
+        latency = app.delay()
+        if refused:
+            outcome = Outcome("unknown", "none", app.finish(error_reply(refused)),
                               *credentials(call)[1::2])
         else:
-            latency = app.delay()
-
-            def log_item(index, item_call, item_outcome):
-                where = {"conn": self.conn_id, "batch": seq, "item": index}
-                self.server.log.write(log_entry(where, item_call, item_outcome,
-                                                user_agent))
-            outcome = app.dispatch(call, log_item)
+            outcome = app.dispatch(call, self.item_logger(seq, user_agent))
         self.server.log.write(log_entry({"conn": self.conn_id, "seq": seq}, call, outcome,
                                         user_agent, latency))
         if outcome.reply.reset:
             self.reset_connection()
         self.send_reply(outcome.reply)
+
+    def item_logger(self, seq, user_agent):
+        """log_item for the batch items of HTTP request seq."""
+        def log_item(index, item_call, item_outcome):
+            where = {"conn": self.conn_id, "batch": seq, "item": index}
+            self.server.log.write(log_entry(where, item_call, item_outcome, user_agent))
+        return log_item
 
     def send_reply(self, reply):
         self.send_response(reply.status)
