@@ -35,6 +35,10 @@ static const struct option post_opts[] = { { "page", required_argument, NULL, 'p
 	{ "json", no_argument, NULL, 'j' }, END };
 static const struct option scheduled_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "json", no_argument, NULL, 'j' }, END };
+static const struct option api_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "token", required_argument, NULL, 't' },
+	{ "paginate", no_argument, NULL, 'g' },
+	{ "show-secrets", no_argument, NULL, 'S' }, END };
 static const struct option delete_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "yes", no_argument, NULL, 'y' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
@@ -80,6 +84,10 @@ const struct command commands[] = {
 	{ "delete", cmd_delete, "[--page PAGE_ID] [--yes] POST_ID",
 	  "delete a post or a scheduled post (asks first, unless --yes)", "hy", delete_opts, 1, 1,
 	  "delete takes one POST_ID" },
+	{ "api", cmd_api, "[--page PAGE_ID | --token NAME] [-X METHOD] PATH [-f KEY=VALUE]... "
+	  "[-F KEY=@FILE]... [--paginate] [--show-secrets] [-v]",
+	  "call the Graph API with a stored token; the answer's JSON on stdout, secrets redacted",
+	  "hX:f:F:v", api_opts, 1, 1, "api takes one PATH" },
 	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
 	  "open the vault with the desktop keyring (Secret Service)", "h", json_opts, 1, 1,
 	  "keyring takes one of enable, disable, status" },

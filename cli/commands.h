@@ -24,6 +24,7 @@ COMMAND_FN(cmd_inspect);
 COMMAND_FN(cmd_post);
 COMMAND_FN(cmd_scheduled);
 COMMAND_FN(cmd_delete);
+COMMAND_FN(cmd_api);
 COMMAND_FN(cmd_keyring);
 COMMAND_FN(cmd_unlock);
 COMMAND_FN(cmd_lock);

@@ -6,7 +6,7 @@
 # never prompts for a passphrase.
 
 _fbvault_commands="init put get list rm passwd login status inspect post scheduled delete
-	exec env inject keyring unlock lock doctor help"
+	api exec env inject keyring unlock lock doctor help"
 _fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --no-keyring --help --version"
 
 _fbvault_cmd_opts()
@@ -20,6 +20,7 @@ _fbvault_cmd_opts()
 	post) printf '%s\n' --page -m --message --message-file --link --photo --at --dry-run --json ;;
 	scheduled) printf '%s\n' --page --json ;;
 	delete) printf '%s\n' --page --yes ;;
+	api) printf '%s\n' --page --token -X -f -F --paginate --show-secrets -v ;;
 	exec) printf '%s\n' --page -e --min-ttl --allow-nested -- ;;
 	env) printf '%s\n' --page -e --min-ttl --format --force ;;
 	inject) printf '%s\n' -i --input -o --output ;;
@@ -92,7 +93,14 @@ _fbvault()
 		mapfile -t COMPREPLY < <(compgen -f -- "$raw")
 		return ;;
 	--passphrase-fd | --new-passphrase-fd | --app-id | --for | --min-ttl | -m | --message | \
-	--link | --at)
+	--link | --at | -f | -F)
+		return ;;
+	-X)
+		_fbvault_reply "$cur" "$raw" GET POST DELETE
+		return ;;
+	--token)
+		mapfile -t cands < <(_fbvault_names "$bin")
+		_fbvault_reply "$cur" "$raw" "${cands[@]}"
 		return ;;
 	--kdf)
 		_fbvault_reply "$cur" "$raw" interactive moderate sensitive
@@ -121,7 +129,7 @@ _fbvault()
 			--) dashdash=yes ;;
 			--vault | --passphrase-fd | --new-passphrase-fd | --kdf | --page | -e | \
 			--min-ttl | --format | -i | --input | -o | --output | --for | --app-id | \
-			-m | --message | --message-file | --link | --photo | --at)
+			-m | --message | --message-file | --link | --photo | --at | --token | -X | -f | -F)
 				((i++)) ;;
 			-*) ;;
 			*) args=$((args + 1)) ;;

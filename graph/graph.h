@@ -56,6 +56,8 @@ enum graph_call {
 	GRAPH_CALL_UPLOAD,              /* an unpublished photo for a post of several */
 	GRAPH_CALL_SCHEDULED,
 	GRAPH_CALL_DELETE,
+	GRAPH_CALL_API,                 /* fbvault api: a GET */
+	GRAPH_CALL_API_WRITE,           /* fbvault api: a POST or DELETE */
 };
 
 /* What went wrong beside the error code. Every call clears it first.
@@ -126,6 +128,21 @@ struct graph_scheduled {
 	int64_t scheduled_at;           /* -1 unknown */
 };
 
+/* One field of an api call: a value, or a file (multipart, POST only). */
+struct graph_field {
+	const char *name;
+	const char *value;              /* NULL for a file */
+	const char *file;
+};
+
+struct graph_api_req {
+	enum http_method method;
+	const char *path;               /* "1001/feed?limit=1": relative, no credentials */
+	const struct graph_field *fields;
+	size_t nfields;
+	bool paginate;                  /* GET only: one JSON array of every data item */
+};
+
 struct graph;
 
 /* Checks c, the App ID (digits) and the secret, then opens a client of
@@ -172,6 +189,14 @@ int graph_scheduled(struct graph *g, const struct sbuf *page_token, const char *
 int graph_delete(struct graph *g, const struct sbuf *page_token, const char *post_id,
     struct graph_error *err);
 void graph_scheduled_free(struct graph_scheduled *items, size_t n);
+/* Any call, with the token (its proof beside it) in the query of a GET
+ * and in the body of a POST or DELETE. out gets the answer's JSON as
+ * Graph sent it (paginate: "[item,...]"), credentials included: the
+ * caller redacts. A POST or DELETE that may have been carried out is
+ * FBV_ERR_UNCERTAIN. */
+int graph_api(struct graph *g, const struct sbuf *token, const struct graph_api_req *req,
+    struct sbuf *out, struct graph_error *err);
+bool graph_api_path_ok(const char *path);
 /* Whether a photo is given as an http:// or https:// URL. */
 bool graph_is_url(const char *s);
 /* Whether s is a post or photo id: digits, or digits_digits. */

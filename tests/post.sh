@@ -12,6 +12,7 @@ SHORT=EAApostshort$RANDOM$RANDOM
 SCOPES='["pages_show_list", "pages_manage_posts", "pages_read_engagement"]'
 config() {  # config [FAULTS-JSON [EXTRA-MEMBERS]]
 	graph_config '{"app_id": "'$APP_ID'", "app_secret": "'$SECRET'", "require_proof": true,
+	 "per_page": 1,
 	 "users": [{"short_token": "'$SHORT'", "user_id": "9876", "scopes": '"$SCOPES"'}],
 	 "pages": [{"id": "1001", "name": "Ferret Bakery"},
 	           {"id": "1002", "name": "Ferret Cafe", "tasks": ["ANALYZE"]}],
@@ -321,6 +322,73 @@ check "TLS refused: tried exactly twice" -- test "$(grep -c 'TLS handshake faile
 check "TLS refused: nothing reached the other server's log" -- test ! -s "$T/other.log"
 FBVAULT_GRAPH_URL=https://127.0.0.1:1 run 69 "nothing listening" -- fbv post --page 1001 -m "Nobody"
 err_has "cannot reach the Graph API"
+
+# --- api: any call, the token from the vault, secrets redacted ----------
+config
+mark=$(log_mark)
+run 0 "api me/accounts" -- fbv api -v me/accounts
+err_has "fbvault: using the token user-token"
+check "api: the answer, page tokens redacted" -- python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["data"][0]["id"] == "1001" and d["data"][0]["access_token"] == "<redacted>", d
+assert "access_token=<redacted>&" in d["paging"]["next"], d["paging"]
+' "$T/out"
+check "api GET: token and proof in the query, proof right" -- python3 "$GRAPH_DIR/check_proofs.py" "$(log_since "$mark")" "$SECRET"
+mark=$(log_mark)
+run 0 "api --paginate" -- fbv api me/accounts --paginate
+check "--paginate: one array of both pages" -- python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [p["id"] for p in d] == ["1001", "1002"] and all(p["access_token"] == "<redacted>" for p in d), d
+' "$T/out"
+check "--paginate: two requests, one connection" -- python3 "$GRAPH_DIR/check_proofs.py" --max-conns 1 "$(log_since "$mark")" "$SECRET"
+check "--paginate: two requests" -- test "$(requests accounts "$(log_since "$mark")")" -eq 2
+expect 0 "api --show-secrets" -- fbv api me/accounts --show-secrets
+check "--show-secrets shows the page token" -- grep -qF "\"access_token\":\"$PAGE_TOKEN\"" "$T/out"
+unchanged "$base" "--show-secrets"
+mark=$(log_mark)
+run 0 "api POST with fields" -- fbv api -v 1001/feed -f "message=Posted through api" -f published=true
+err_has "fbvault: using the token page/1001"
+check "api POST: the id" -- grep -qE '^\{"id":"1001_[0-9]+"\}$' "$T/out"
+check "api POST: fields, token and proof in the body" -- python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+assert e["method"] == "POST" and e["endpoint"] == "feed" and e["query"] == {}, e
+assert e["token_in"] == "body" and e["proof_in"] == "body"
+assert e["body"]["message"] == "Posted through api" and e["body"]["published"] == "true"
+' "$(log_since "$mark")"
+mark=$(log_mark)
+run 0 "api GET with fields as the query" -- fbv api /1001/feed -X GET -f limit=1 -f fields=message
+check "api GET: the last post" -- grep -qF '"message":"Posted through api"' "$T/out"
+check "api GET: fields in the query" -- grep -qF '"query": {"limit": "1", "fields": "message", "access_token"' "$(log_since "$mark")"
+mark=$(log_mark)
+run 0 "api -F a file" -- fbv api 1001/photos -F "source=@$T/a.png" -F published=false
+check "api -F: multipart, the file whole" -- python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+assert e["body"]["source"]["sha256"] == sys.argv[2] and e["body"]["published"] == "false", e["body"]
+assert e["token_in"] == "body" and e["query"] == {}
+' "$(log_since "$mark")" "$(sha "$T/a.png")"
+run 0 "api --token" -- fbv api --token page/1002 1002/scheduled_posts
+check "api --token: an answer" -- grep -q '^{"data":\[' "$T/out"
+run 77 "api --token wins over the path: another page's token" -- fbv api --token page/1002 1001/scheduled_posts
+err_has "(code 10)"
+mark=$(log_mark)
+run 64 "api: a URL as PATH" -- fbv api "https://evil.example/me"
+run 64 "api: credentials in PATH" -- fbv api "me?access_token=EAAx"
+run 64 "api: --page and --token" -- fbv api --page 1001 --token user-token me
+run 64 "api: a file on a GET" -- fbv api -X GET me -F "x=@$T/a.png"
+run 64 "api: --paginate on a POST" -- fbv api -X POST me/accounts --paginate
+run 64 "api: an unknown method" -- fbv api -X PATCH me
+run 66 "api: a missing --token" -- fbv api --token nothing me
+check "api refusals sent nothing" -- test "$(log_mark)" -eq "$mark"
+config '{"feed": "error:506"}'
+run 73 "api: Graph's refusal, mapped" -- fbv api 1001/feed -f message=again
+config '{"feed": "reset"}'
+run 75 "api POST reset: may have been carried out" -- fbv api 1001/feed -f message=reset
+err_has "no clear answer after the post went out"
+config
 
 # --- no secret anywhere ---------------------------------------------------
 check "no secret in any output" -- sh -c '! grep -rqF -e "$1" -e "$2" -e "$3" -e "$4" -e "$5" "$6"' sh \

@@ -259,6 +259,8 @@ call(struct graph *g, enum graph_call what, struct graph_error *ge)
 		r = graph_delete(g, &page_token, "1001_1", ge);
 		break;
 	case GRAPH_CALL_UPLOAD:
+	case GRAPH_CALL_API:
+	case GRAPH_CALL_API_WRITE:
 	case GRAPH_CALL_NONE:
 		break;
 	}
