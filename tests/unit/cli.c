@@ -58,6 +58,12 @@ test_redact(void)
 	REDACTS("[{\"access_token\":\"a\"},{\"access_token\":\"b\"}]", "",
 	    "[{\"access_token\":\"<redacted>\"},{\"access_token\":\"<redacted>\"}]");
 	REDACTS("{\"data\":[\"access_token\",\"x\"]}", "", "{\"data\":[\"access_token\",\"x\"]}");
+	/* a match never starts inside an escape (fuzz_graph found this) */
+	REDACTS("{\"k\":\"\\ue0dEAAsecret1\"}", "EAAsecret1", "{\"k\":\"\\ue0dEAAsecret1\"}");
+	REDACTS("{\"k\":\"\\nEAAsecret1\"}", "EAAsecret1", "{\"k\":\"<redacted>\"}");
+	/* a secret split by escapes is still found, and the whole string goes */
+	REDACTS("{\"k\":\"x EAA\\u0073ecret1 y\"}", "EAAsecret1", "{\"k\":\"<redacted>\"}");
+	REDACTS("[\"EAAs\\u00e9cret1\"]", "EAAs\xc3\xa9" "cret1", "[\"<redacted>\"]");
 }
 
 int
