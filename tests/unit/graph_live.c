@@ -323,6 +323,21 @@ static const struct fault_case fault_cases[] = {
 	  "invalid App ID (code 101): check app-id" },
 	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the Graph API refused the request (code 368): (#368) An error occurred" },
+	/* posting: a write that may have been done is never a plain failure */
+	{ "\"feed\":\"reset\"", GRAPH_CALL_PUBLISH, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 0,
+	  "no clear answer after the post went out (" },
+	{ "\"feed\":\"truncated\"", GRAPH_CALL_PUBLISH, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 200,
+	  "it may have been published" },
+	{ "\"feed\":\"error:506\"", GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_CANTCREAT, 400,
+	  "duplicate post (code 506)" },
+	{ "\"feed\":\"blocked\"", GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_NOPERM, 400,
+	  "the page may not post for now (code 368)" },
+	{ "\"feed\":\"error:80001\"", GRAPH_CALL_PUBLISH, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, 403,
+	  "rate limited (code 80001): wait 5 minutes and retry; X-Business-Use-Case-Usage" },
+	{ "\"delete\":\"reset\"", GRAPH_CALL_DELETE, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 0,
+	  "no clear answer after the delete went out" },
+	{ "\"scheduled_posts\":\"reset\"", GRAPH_CALL_SCHEDULED, FBV_ERR_NET, EX_UNAVAILABLE, 0,
+	  "cannot reach the Graph API: " },
 };
 
 static void
