@@ -14,9 +14,10 @@ static const char exit_codes[] =
     "  66  vault or entry not found\n"
     "  69  service unavailable: Graph API or Secret Service unreachable\n"
     "  70  internal error\n"
-    "  73  entry or vault already exists\n"
+    "  73  entry or vault already exists; post: a duplicate post\n"
     "  74  I/O error\n"
-    "  75  temporary failure: rate limited or transient Graph error\n"
+    "  75  temporary failure: rate limited or transient Graph error; post, delete,\n"
+    "      api: the write went out, no clear answer came (check before retrying)\n"
     "  76  unexpected response from the Graph API\n"
     "  77  wrong passphrase, unsafe permissions, or access refused\n"
     "  126, 127  exec: command not executable, not found\n";
