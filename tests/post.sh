@@ -195,6 +195,21 @@ assert ids[sys.argv[2]]["message"] == "Tomorrow'"'"'s special" and ids[sys.argv[
 # --- delete --------------------------------------------------------------
 run 64 "delete without --yes in a pipe" -- fbv delete "$sched"
 err_has "delete needs --yes when stdin is not a terminal"
+# At a terminal (script(1) gives it one) delete asks; only y deletes.
+at_tty() {  # at_tty ANSWER POST_ID: fbvault delete at a pty, ANSWER typed
+	printf '%s\n' "$1" | timeout 20 script -qec "\"\$FBVAULT_BIN\" delete $2" /dev/null > "$T/out" 2>&1
+}
+mark=$(log_mark)
+expect 64 "delete at a terminal, answered n" -- at_tty n "$sched"
+keep
+check "asked first" -- grep -qF "Delete post $sched? [y/N]" "$T/out"
+check "answered n: not deleted" -- grep -qF "fbvault: not deleted" "$T/out"
+check "answered n: no request" -- test "$(log_mark)" -eq "$mark"
+expect 0 "a post to delete at a terminal" -- fbv post --page 1001 -m "Delete me at a tty" --at +1d
+tty_id=$(cat "$T/out")
+expect 0 "delete at a terminal, answered y" -- at_tty y "$tty_id"
+keep
+check "answered y: deleted" -- grep -qF "deleted $tty_id" "$T/out"
 mark=$(log_mark)
 run 0 "delete the scheduled post" -- fbv delete --yes "$sched"
 check "delete says so" -- grep -qx "deleted $sched" "$T/out"
