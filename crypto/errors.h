@@ -34,9 +34,9 @@ enum fbv_err {
 	FBV_ERR_DENIED = -26,       /* a refusal that a new credential or grant fixes */
 	FBV_ERR_BAD_REQUEST = -27,  /* a refusal of what was asked: bad id or parameter */
 	FBV_ERR_BUSY = -28,         /* another writer holds the lock */
-	FBV_ERR_UNCERTAIN = -29,    /* a request that acts went out, no clear answer came:
+	FBV_ERR_UNCERTAIN = -42,    /* a request that acts went out, no clear answer came:
 				     * it may have been carried out */
-	FBV_ERR_DUPLICATE = -30,    /* refused as a repeat of what was just done */
+	FBV_ERR_DUPLICATE = -43,    /* refused as a repeat of what was just done */
 };
 
 #endif
