@@ -65,10 +65,18 @@ has_files(const struct graph_api_req *req)
 	return false;
 }
 
+struct items_walk {
+	struct sbuf *out;
+	size_t count;
+};
+
 /* Appends the data items of one answer to out ("[" already there). */
 static int
-add_items(const struct json *j, struct sbuf *out, size_t *count, struct sbuf *next)
+add_items(const struct json *j, void *state, struct sbuf *next)
 {
+	struct items_walk *w = state;
+	struct sbuf *out = w->out;
+	size_t *count = &w->count;
 	int d = json_get(j, 0, "data"), n, k, i, r, paging, v;
 	const char *p;
 	size_t len;
@@ -93,32 +101,12 @@ static int
 paginate(struct graph *g, const struct sbuf *token, struct sbuf *u, struct sbuf *out,
     struct graph_error *err)
 {
-	struct sbuf next;
-	struct json j;
-	size_t count = 0;
-	int hops, r;
+	int r;
 
-	sbuf_init(&next, URL_MAX + 1);
-	r = sbuf_put_u8(out, '[');
-	for (hops = 0; r == FBV_OK; hops++) {
-		if (hops == GRAPH_MAX_PAGING) {
-			graph_why(err, "more result pages than fbvault follows");
-			r = FBV_ERR_PROTOCOL;
-			break;
-		}
-		if ((r = graph_fetch(g, u, &j, err)) != FBV_OK)
-			break;
-		r = graph_shape(err, add_items(&j, out, &count, &next));
-		json_free(&j);
-		sbuf_reset(&g->resp.body);
-		if (r != FBV_OK || next.len == 0)
-			break;
-		r = graph_follow(g, &next, token, u, err);
-	}
-	if (r == FBV_OK)
-		r = sbuf_put_u8(out, ']');
-	sbuf_free(&next);
-	return r;
+	if ((r = sbuf_put_u8(out, '[')) != FBV_OK ||
+	    (r = graph_walk(g, token, u, add_items, &(struct items_walk){ out, 0 }, err)) != FBV_OK)
+		return r;
+	return sbuf_put_u8(out, ']');
 }
 
 static int

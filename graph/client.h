@@ -54,4 +54,12 @@ int graph_shape(struct graph_error *err, int r);
 int graph_follow(const struct graph *g, const struct sbuf *next, const struct sbuf *token,
     struct sbuf *u, struct graph_error *err);
 
+/* One answer of a paged edge: its items taken, paging.next left in next
+ * (len 0: the last). */
+typedef int (*graph_page_fn)(const struct json *j, void *state, struct sbuf *next);
+/* GETs u and every page after it (graph_follow()), at most
+ * GRAPH_MAX_PAGING, handing each answer to fn. */
+int graph_walk(struct graph *g, const struct sbuf *token, struct sbuf *u, graph_page_fn fn,
+    void *state, struct graph_error *err);
+
 #endif

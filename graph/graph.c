@@ -382,13 +382,12 @@ graph_follow(const struct graph *g, const struct sbuf *next, const struct sbuf *
 	return graph_put_token(g, u, !has_query, token->data, token->len);
 }
 
-static int
-accounts_pages(struct graph *g, const struct sbuf *token, struct sbuf *u,
-    struct graph_page **pages, size_t *n, struct graph_error *err)
+int
+graph_walk(struct graph *g, const struct sbuf *token, struct sbuf *u, graph_page_fn fn,
+    void *state, struct graph_error *err)
 {
 	struct sbuf next;
 	struct json j;
-	size_t cap = 0;
 	int hops, r = FBV_OK;
 
 	sbuf_init(&next, URL_MAX + 1);
@@ -400,7 +399,7 @@ accounts_pages(struct graph *g, const struct sbuf *token, struct sbuf *u,
 		}
 		if ((r = graph_fetch(g, u, &j, err)) != FBV_OK)
 			break;
-		r = graph_shape(err, parse_accounts(&j, pages, n, &cap, &next));
+		r = graph_shape(err, fn(&j, state, &next));
 		json_free(&j);
 		sbuf_reset(&g->resp.body);
 		if (r != FBV_OK || next.len == 0)
@@ -409,6 +408,19 @@ accounts_pages(struct graph *g, const struct sbuf *token, struct sbuf *u,
 	}
 	sbuf_free(&next);
 	return r;
+}
+
+struct accounts_walk {
+	struct graph_page **pages;
+	size_t *n, cap;
+};
+
+static int
+accounts_page(const struct json *j, void *state, struct sbuf *next)
+{
+	struct accounts_walk *w = state;
+
+	return parse_accounts(j, w->pages, w->n, &w->cap, next);
 }
 
 int
@@ -429,7 +441,8 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 	if ((r = graph_url(g, &u, "me/accounts")) == FBV_OK &&
 	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) == FBV_OK &&
 	    (r = graph_put_token(g, &u, false, user_token->data, user_token->len)) == FBV_OK)
-		r = accounts_pages(g, user_token, &u, pages, n, err);
+		r = graph_walk(g, user_token, &u, accounts_page,
+		    &(struct accounts_walk){ pages, n, 0 }, err);
 	sbuf_free(&u);
 	if (r != FBV_OK) {
 		graph_pages_free(*pages, *n);

@@ -219,33 +219,17 @@ graph_publish(struct graph *g, const struct sbuf *page_token, const char *page_i
 	return publish_feed(g, page_token, page_id, p, out, err);
 }
 
-static int
-scheduled_pages(struct graph *g, const struct sbuf *token, struct sbuf *u,
-    struct graph_scheduled **items, size_t *n, struct graph_error *err)
-{
-	struct sbuf next;
-	struct json j;
-	size_t cap = 0;
-	int hops, r = FBV_OK;
+struct scheduled_walk {
+	struct graph_scheduled **items;
+	size_t *n, cap;
+};
 
-	sbuf_init(&next, URL_MAX + 1);
-	for (hops = 0; r == FBV_OK; hops++) {
-		if (hops == GRAPH_MAX_PAGING) {
-			graph_why(err, "more result pages than fbvault follows");
-			r = FBV_ERR_PROTOCOL;
-			break;
-		}
-		if ((r = graph_fetch(g, u, &j, err)) != FBV_OK)
-			break;
-		r = graph_shape(err, parse_scheduled(&j, items, n, &cap, &next));
-		json_free(&j);
-		sbuf_reset(&g->resp.body);
-		if (r != FBV_OK || next.len == 0)
-			break;
-		r = graph_follow(g, &next, token, u, err);
-	}
-	sbuf_free(&next);
-	return r;
+static int
+scheduled_page(const struct json *j, void *state, struct sbuf *next)
+{
+	struct scheduled_walk *w = state;
+
+	return parse_scheduled(j, w->items, w->n, &w->cap, next);
 }
 
 int
@@ -270,7 +254,8 @@ graph_scheduled(struct graph *g, const struct sbuf *page_token, const char *page
 	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) == FBV_OK &&
 	    (r = url_param(&u, false, "limit", "100", 3)) == FBV_OK &&
 	    (r = graph_put_token(g, &u, false, page_token->data, page_token->len)) == FBV_OK)
-		r = scheduled_pages(g, page_token, &u, items, n, err);
+		r = graph_walk(g, page_token, &u, scheduled_page,
+		    &(struct scheduled_walk){ items, n, 0 }, err);
 	sbuf_free(&u);
 	if (r != FBV_OK) {
 		graph_scheduled_free(*items, *n);
