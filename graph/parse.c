@@ -253,19 +253,20 @@ parse_page(const struct json *j, const char *page_id, struct graph_page *out,
 	return FBV_OK;
 }
 
+/* Room for need elements of size elem in *arr (*cap of them now). */
 static int
-grow_pages(struct graph_page **pages, size_t *cap, size_t need)
+grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	struct graph_page *p;
 	size_t c = *cap < 16 ? 16 : *cap;
+	void *p;
 
 	if (need <= *cap)
 		return FBV_OK;
 	while (c < need)
 		c *= 2;
-	if ((p = realloc(*pages, c * sizeof(*p))) == NULL)
+	if ((p = realloc(*arr, c * elem)) == NULL)
 		return FBV_ERR_NOMEM;
-	*pages = p;
+	*arr = p;
 	*cap = c;
 	return FBV_OK;
 }
@@ -296,7 +297,7 @@ parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_
 	count = json_size(j, d);
 	if ((size_t)count > GRAPH_MAX_ACCOUNTS - *n)
 		return FBV_ERR_PROTOCOL;
-	if ((r = grow_pages(pages, cap, *n + (size_t)count)) != FBV_OK)
+	if ((r = grow((void **)pages, cap, *n + (size_t)count, sizeof(**pages))) != FBV_OK)
 		return r;
 	for (k = 0, i = d + 1; k < count; k++, i = json_next(j, i)) {
 		graph_page_init(&(*pages)[*n]);
@@ -536,23 +537,6 @@ parse_posted(const struct json *j, bool photo, struct graph_posted *out)
 }
 
 static int
-grow_scheduled(struct graph_scheduled **items, size_t *cap, size_t need)
-{
-	struct graph_scheduled *p;
-	size_t c = *cap < 16 ? 16 : *cap;
-
-	if (need <= *cap)
-		return FBV_OK;
-	while (c < need)
-		c *= 2;
-	if ((p = realloc(*items, c * sizeof(*p))) == NULL)
-		return FBV_ERR_NOMEM;
-	*items = p;
-	*cap = c;
-	return FBV_OK;
-}
-
-static int
 read_scheduled(const struct json *j, int obj, struct graph_scheduled *it)
 {
 	char *id = NULL;
@@ -585,7 +569,7 @@ parse_scheduled(const struct json *j, struct graph_scheduled **items, size_t *n,
 	count = json_size(j, d);
 	if ((size_t)count > GRAPH_MAX_SCHEDULED - *n)
 		return FBV_ERR_PROTOCOL;
-	if ((r = grow_scheduled(items, cap, *n + (size_t)count)) != FBV_OK)
+	if ((r = grow((void **)items, cap, *n + (size_t)count, sizeof(**items))) != FBV_OK)
 		return r;
 	for (k = 0, i = d + 1; k < count; k++, i = json_next(j, i)) {
 		memset(&(*items)[*n], 0, sizeof(**items));
