@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "cli/errors.h"
 #include "crypto/errors.h"
 #include "vault/store.h"
 #include "vault/unlock.h"

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "cli/errors.h"
 #include "crypto/errors.h"
 #include "crypto/seal.h"
 #include "vault/unlock.h"

@@ -321,6 +321,27 @@ def report(res):
             w("| %s | %.1f | %d |" % (label, max(mem[key]["rss"]) / MIB,
                                       statistics.median(mem[key]["faults"])))
     w("")
+    w("## 6. post against curl")
+    w("")
+    w("`fbvault post --page ID -m TEXT` (the vault opened by a timed unlock, the proof "
+      "computed, the form sent) against `curl --data-binary @form` with the same form "
+      "prepared beforehand, both over HTTPS to the fake Graph API, one TLS connection "
+      "each. Goal: at most 1.2x.")
+    w("")
+    b = load_bench(res, "post")
+    if "post-fbvault" in b and "post-curl" in b:
+        f, c = b["post-fbvault"], b["post-curl"]
+        w("| command | median | CPU (user+sys) | peak RSS MiB |")
+        w("|---|---:|---:|---:|")
+        for k, d in (("post-fbvault", f), ("post-curl", c)):
+            w("| %s | %s ms | %s ms | %s |" % (
+                k, ms(med(d)), ms(cpu(d)),
+                "%.1f" % (max(mem[k]["rss"]) / MIB) if k in mem else "?"))
+        w("")
+        w("fbvault / curl: %s (per round: %s)." % (ratio(med(f) / med(c)),
+                                                   spread(round_ratios(f, c))))
+    w("")
+
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(notes):
         with open(notes) as f:

@@ -25,6 +25,22 @@ static const struct option inject_opts[] = { { "input", required_argument, NULL,
 	{ "output", required_argument, NULL, 'o' }, END };
 static const struct option login_opts[] = { { "app-id", required_argument, NULL, 'a' },
 	{ "page", required_argument, NULL, 'p' }, END };
+static const struct option post_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "message-file", required_argument, NULL, 'M' },
+	{ "link", required_argument, NULL, 'l' },
+	{ "photo", required_argument, NULL, 'f' },
+	{ "at", required_argument, NULL, 'a' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
+static const struct option scheduled_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "json", no_argument, NULL, 'j' }, END };
+static const struct option api_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "token", required_argument, NULL, 't' },
+	{ "paginate", no_argument, NULL, 'g' },
+	{ "show-secrets", no_argument, NULL, 'S' }, END };
+static const struct option delete_opts[] = { { "page", required_argument, NULL, 'p' },
+	{ "yes", no_argument, NULL, 'y' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
 
@@ -60,6 +76,19 @@ const struct command commands[] = {
 	{ "inspect", cmd_inspect, "NAME [--json]",
 	  "ask the Graph API's /debug_token about a token", "h", json_opts, 1, 1,
 	  "inspect takes one NAME" },
+	{ "post", cmd_post, "[--page PAGE_ID] [-m TEXT | --message-file FILE] [--link URL] "
+	  "[--photo FILE|URL]... [--at TIME] [--dry-run] [--json]",
+	  "publish a post on the page now, or schedule it (--at +2h, ISO 8601 with a zone)",
+	  "+hm:", post_opts, 0, 0, NULL },
+	{ "scheduled", cmd_scheduled, "[--page PAGE_ID] [--json]",
+	  "list the page's scheduled posts", "+h", scheduled_opts, 0, 0, NULL },
+	{ "delete", cmd_delete, "[--page PAGE_ID] [--yes] POST_ID",
+	  "delete a post or a scheduled post (asks first, unless --yes)", "hy", delete_opts, 1, 1,
+	  "delete takes one POST_ID" },
+	{ "api", cmd_api, "[--page PAGE_ID | --token NAME] [-X METHOD] PATH [-f KEY=VALUE]... "
+	  "[-F KEY=@FILE]... [--paginate] [--show-secrets] [-v]",
+	  "call the Graph API with a stored token; the answer's JSON on stdout, secrets redacted",
+	  "hX:f:F:v", api_opts, 1, 1, "api takes one PATH" },
 	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
 	  "open the vault with the desktop keyring (Secret Service)", "h", json_opts, 1, 1,
 	  "keyring takes one of enable, disable, status" },

@@ -49,6 +49,9 @@ static const struct {
 	{ FBV_ERR_MANY_KEYS, EXIT_USAGE, "more than one key in identity file" },
 	{ FBV_ERR_DIR_OWNER, EXIT_DENIED, "its directory belongs to another user" },
 	{ FBV_ERR_DIR_MODE, EXIT_DENIED, "its directory is writable by group or others" },
+	{ FBV_ERR_UNCERTAIN, EXIT_TEMPFAIL,
+	  "the Graph API may have carried out the request; check before retrying" },
+	{ FBV_ERR_DUPLICATE, EXIT_EXISTS, "the Graph API refused a duplicate" },
 };
 
 static size_t

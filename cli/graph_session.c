@@ -1,12 +1,16 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../crypto/errors.h"
+#include "dryrun.h"
 #include "errors.h"
 #include "graph_session.h"
 #include "module.h"
+#include "open.h"
 #include "out.h"
 #include "prompt.h"
+#include "vars.h"
 
 bool
 digits(const char *s)
@@ -96,4 +100,85 @@ app_secret_of(const struct vault *v, struct sbuf *out, bool *asked)
 		return fail(EXIT_USAGE, "no App Secret given");
 	*asked = true;
 	return 0;
+}
+
+/* What the vault knows of the token's grants: login stored them. */
+static int
+scopes_check(const struct entry *e)
+{
+	static const char want[] = "pages_manage_posts";
+	const char *s;
+	size_t len, k, n;
+
+	if (meta_get_str(e, META_SCOPES, &s, &len) != FBV_OK)
+		return fail(EXIT_DENIED, "%s: no scopes recorded; run: fbvault login", e->name);
+	for (k = 0; k < len; k += n + 1) {
+		for (n = 0; k + n < len && s[k + n] != ','; n++)
+			;
+		if (n == sizeof(want) - 1 && memcmp(s + k, want, n) == 0)
+			return 0;
+	}
+	return fail(EXIT_DENIED, "%s: its stored scopes lack %s; grant it in Graph Explorer and "
+	    "run login again", e->name, want);
+}
+
+/* The page token and the app's credentials, out of the vault. */
+static int
+page_credentials(struct ctx *c, const char *page, bool dry_run, struct page_session *s,
+    char app_id[64], struct sbuf *secret)
+{
+	const struct entry *e;
+	struct vault *v;
+	bool asked;
+	int r;
+
+	if ((r = vault_open_read(c, &v)) != 0)
+		return r;
+	if ((r = page_pick(c, page, v, &e)) == 0 &&
+	    (!dry_run || (r = scopes_check(e)) == 0) &&
+	    (r = app_id_of(v, NULL, app_id)) == 0 &&
+	    (r = app_secret_of(v, secret, &asked)) == 0) {
+		snprintf(s->page_id, sizeof(s->page_id), "%s", e->name + strlen("page/"));
+		if (!digits(s->page_id))
+			r = fail(EXIT_USAGE, "invalid page id '%s'", s->page_id);
+		else if (sbuf_put(&s->token, e->value, e->value_len) != FBV_OK)
+			r = fail(EXIT_USAGE, "'%s' is too long to be a token", e->name);
+	}
+	vault_free(v);
+	return r;
+}
+
+int
+page_session_open(struct ctx *c, const char *page, bool dry_run, struct page_session *s)
+{
+	struct graph_conf conf;
+	struct sbuf secret;
+	char app_id[64];
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	sbuf_init(&s->token, GRAPH_TOKEN_MAX + 1);
+	sbuf_init(&secret, 1);
+	if (graph_conf_from_env(&conf) != FBV_OK)
+		return fail(EXIT_USAGE, "%s", graph_conf_check(&conf));
+	unsetenv("SSLKEYLOGFILE"); /* TLS session keys must not be written out */
+	if ((r = page_credentials(c, page, dry_run, s, app_id, &secret)) != 0)
+		goto out;
+	if (dry_run)
+		r = graph_open(&conf, &dryrun_http_ops, app_id, secret.data, secret.len, &s->g);
+	else
+		r = graph_connect(&conf, app_id, &secret, &s->g);
+	if (r != FBV_OK)
+		r = graph_fail(r, NULL);
+out:
+	sbuf_free(&secret);
+	return r;
+}
+
+void
+page_session_close(struct page_session *s)
+{
+	graph_close(s->g);
+	s->g = NULL;
+	sbuf_free(&s->token);
 }

@@ -9,6 +9,7 @@
 #include "../crypto/secmem.h"
 #include "../graph/graph.h"
 #include "../vault/vault.h"
+#include "command.h"
 
 /* Whether s is 1 to 63 ASCII digits. */
 bool digits(const char *s);
@@ -22,5 +23,21 @@ int graph_connect(const struct graph_conf *conf, const char *app_id, const struc
     struct graph **g);
 /* One line for a Graph failure; returns its exit code. */
 int graph_fail(int err, const struct graph_error *ge);
+
+/* What the posting commands work with: one page's token, read from the
+ * vault (which is closed again before anything goes out), and a client. */
+struct page_session {
+	char page_id[64];
+	struct sbuf token;
+	struct graph *g;
+};
+
+/* Reads the vault (read-only): the page token (page, or the only page
+ * when NULL), the App ID and App Secret; then opens the client, which
+ * with dry_run sends nothing (cli/dryrun.h) and the page's stored scopes
+ * are checked first. 0, or an exit code after a message;
+ * page_session_close() either way. */
+int page_session_open(struct ctx *c, const char *page, bool dry_run, struct page_session *s);
+void page_session_close(struct page_session *s);
 
 #endif

@@ -225,7 +225,7 @@ fail_pages(int code, const char *what, const struct vault *v)
 	return code;
 }
 
-static int
+int
 page_pick(const struct ctx *c, const char *page, const struct vault *v,
     const struct entry **out)
 {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../vault/vault.h"
 #include "command.h"
 
 #define SPECS_MAX 64
@@ -52,6 +53,10 @@ int env_parse(struct ctx *c, const struct command *self, int argc, char **argv,
 /* Opens the vault, copies what o asks for into vs, wipes the vault from
  * memory again. 0, or an exit code after a message. */
 int load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs);
+/* The entry page/PAGE_ID, or with page NULL the vault's only page token;
+ * 0, or an exit code after a message that lists the vault's pages. */
+int page_pick(const struct ctx *c, const char *page, const struct vault *v,
+    const struct entry **out);
 bool varset_has(const struct varset *vs, const char *name, size_t len);
 int varset_add_str(struct varset *vs, const char *name, const char *value);
 void varset_free(struct varset *vs);

@@ -5,8 +5,8 @@
 # unlock or the desktop keyring. A locked vault completes no names, and Tab
 # never prompts for a passphrase.
 
-_fbvault_commands="init put get list rm passwd login status inspect exec env inject
-	keyring unlock lock doctor help"
+_fbvault_commands="init put get list rm passwd login status inspect post scheduled delete
+	api exec env inject keyring unlock lock doctor help"
 _fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --no-keyring --help --version"
 
 _fbvault_cmd_opts()
@@ -17,6 +17,10 @@ _fbvault_cmd_opts()
 	get) printf '%s\n' -n --no-newline ;;
 	list | status | inspect | keyring | doctor) printf '%s\n' --json ;;
 	login) printf '%s\n' --app-id --page ;;
+	post) printf '%s\n' --page -m --message --message-file --link --photo --at --dry-run --json ;;
+	scheduled) printf '%s\n' --page --json ;;
+	delete) printf '%s\n' --page --yes ;;
+	api) printf '%s\n' --page --token -X -f -F --paginate --show-secrets -v ;;
 	exec) printf '%s\n' --page -e --min-ttl --allow-nested -- ;;
 	env) printf '%s\n' --page -e --min-ttl --format --force ;;
 	inject) printf '%s\n' -i --input -o --output ;;
@@ -85,10 +89,18 @@ _fbvault()
 	COMPREPLY=()
 
 	case $prev in
-	--vault | -i | --input | -o | --output)
+	--vault | -i | --input | -o | --output | --message-file | --photo)
 		mapfile -t COMPREPLY < <(compgen -f -- "$raw")
 		return ;;
-	--passphrase-fd | --new-passphrase-fd | --app-id | --for | --min-ttl)
+	--passphrase-fd | --new-passphrase-fd | --app-id | --for | --min-ttl | -m | --message | \
+	--link | --at | -f | -F)
+		return ;;
+	-X)
+		_fbvault_reply "$cur" "$raw" GET POST DELETE
+		return ;;
+	--token)
+		mapfile -t cands < <(_fbvault_names "$bin")
+		_fbvault_reply "$cur" "$raw" "${cands[@]}"
 		return ;;
 	--kdf)
 		_fbvault_reply "$cur" "$raw" interactive moderate sensitive
@@ -116,7 +128,8 @@ _fbvault()
 			-f | --force) force=yes ;;
 			--) dashdash=yes ;;
 			--vault | --passphrase-fd | --new-passphrase-fd | --kdf | --page | -e | \
-			--min-ttl | --format | -i | --input | -o | --output | --for | --app-id)
+			--min-ttl | --format | -i | --input | -o | --output | --for | --app-id | \
+			-m | --message | --message-file | --link | --photo | --at | --token | -X | -f | -F)
 				((i++)) ;;
 			-*) ;;
 			*) args=$((args + 1)) ;;

@@ -76,7 +76,7 @@ function __fbvault_exec_program_started
     return 1
 end
 
-set -l commands init put get list rm passwd login status inspect exec env inject keyring unlock lock doctor help
+set -l commands init put get list rm passwd login status inspect post scheduled delete api exec env inject keyring unlock lock doctor help
 
 complete -c fbvault -f
 
@@ -98,6 +98,10 @@ complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a passwd -d 
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a login -d 'Store long-lived user and page tokens'
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a status -d 'Every stored token and its expiry'
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a inspect -d 'Ask /debug_token about a token'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a post -d 'Publish or schedule a post'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a scheduled -d "List a page's scheduled posts"
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a delete -d 'Delete a post or a scheduled post'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a api -d 'Call the Graph API with a stored token'
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a exec -d 'Run a command with a page token'
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a env -d "Print exec's variables"
 complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a inject -d 'Fill in a template'
@@ -117,7 +121,22 @@ complete -c fbvault -n "__fish_seen_subcommand_from get" -s n -l no-newline -d '
 complete -c fbvault -n "__fish_seen_subcommand_from get rm inspect" -a '(__fbvault_names)' -d 'Entry'
 complete -c fbvault -n "__fish_seen_subcommand_from list status inspect keyring doctor" -l json -d 'Print JSON'
 complete -c fbvault -n "__fish_seen_subcommand_from login" -l app-id -x -d 'The App ID'
-complete -c fbvault -n "__fish_seen_subcommand_from login exec env" -l page -x -a '(__fbvault_pages)' -d 'Page id'
+complete -c fbvault -n "__fish_seen_subcommand_from login exec env post scheduled delete api" -l page -x -a '(__fbvault_pages)' -d 'Page id'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -s m -l message -x -d 'The text of the post'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -l message-file -r -F -d 'Read the text from FILE'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -l link -x -d 'A link to share'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -l photo -r -F -d 'A photo file or URL'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -l at -x -d 'Schedule it (+2h, ISO 8601)'
+complete -c fbvault -n "__fish_seen_subcommand_from post" -l dry-run -d 'Show the requests, send nothing'
+complete -c fbvault -n "__fish_seen_subcommand_from post scheduled" -l json -d 'Print JSON'
+complete -c fbvault -n "__fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -l token -x -a '(__fbvault_names)' -d 'The token stored as NAME'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -s X -x -a 'GET POST DELETE' -d 'The method'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -s f -x -d 'A string field KEY=VALUE'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -s F -x -d 'A file field KEY=@FILE'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -l paginate -d 'Follow paging.next'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -l show-secrets -d 'Do not redact the answer'
+complete -c fbvault -n "__fish_seen_subcommand_from api" -s v -d 'Say which token is used'
 complete -c fbvault -n "__fish_seen_subcommand_from exec env; and not __fbvault_exec_program_started" -s e -x -a '(__fbvault_specs)' -d 'VAR=NAME'
 complete -c fbvault -n "__fish_seen_subcommand_from exec env; and not __fbvault_exec_program_started" -l min-ttl -x -d 'Refuse a token that expires sooner'
 complete -c fbvault -n "__fish_seen_subcommand_from exec; and not __fbvault_exec_program_started" -l allow-nested -d 'Run inside another fbvault exec'

@@ -42,6 +42,9 @@ enum fbv_err {
 	FBV_ERR_MANY_KEYS = -34,    /* identity file holds more than one key */
 	FBV_ERR_DIR_OWNER = -35,    /* the vault's directory belongs to someone else */
 	FBV_ERR_DIR_MODE = -36,     /* the vault's directory is writable by group or others */
+	FBV_ERR_UNCERTAIN = -37,    /* a request that acts went out, no clear answer came:
+				     * it may have been carried out */
+	FBV_ERR_DUPLICATE = -38,    /* refused as a repeat of what was just done */
 };
 
 #endif

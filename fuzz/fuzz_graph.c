@@ -8,7 +8,9 @@
  *   0 token exchange   1 one page      2 /me/accounts   3 debug_token
  *   4 error body       5 paging link (the body is the URL, checked
  *                        against a base picked by the status bits)
- *   6 raw JSON: every value through every accessor
+ *   6 raw JSON: every value through every accessor, the posting
+ *     answers' parsers (feed, photo, scheduled_posts, success), the
+ *     X-Business-Use-Case-Usage reader, and api's redaction
  *   7 graph_escape() of the body
  * In modes 0-4 the first bytes of the body are the X-App-Usage header as
  * well, which the rate-limit message shows. */
@@ -19,6 +21,7 @@
 
 #include "../crypto/errors.h"
 #include "../cli/errors.h"
+#include "../cli/redact.h"
 #include "../graph/graph.h"
 #include "../graph/parse.h"
 #include "../graph/url.h"
@@ -576,6 +579,84 @@ walk_json(const struct json *j)
 	sbuf_free(&b);
 }
 
+#define SECRET "EAAstoredsecret42"
+
+/* Whether some string of j, decoded, holds SECRET. */
+static bool
+holds_secret(const struct json *j)
+{
+	bool found = false;
+	char *v;
+	int i;
+
+	for (i = 0; i < j->ntok && !found; i++) {
+		if (json_type(j, i) != JSON_STRING || json_strdup(j, i, &v) != FBV_OK)
+			continue;
+		found = strstr(v, SECRET) != NULL;
+		free(v);
+	}
+	return found;
+}
+
+/* api's redaction: still one JSON object, no stored secret left in any
+ * string (as decoded), and a top-level access_token string is
+ * "<redacted>". */
+static void
+call_redact(const char *body, size_t len)
+{
+	struct sbuf secret, out;
+	struct json j;
+	int v;
+
+	sbuf_init(&secret, sizeof(SECRET));
+	sbuf_init(&out, GRAPH_MAX_BODY * 2);
+	FUZZ_CHECK(sbuf_put(&secret, SECRET, strlen(SECRET)) == FBV_OK);
+	FUZZ_CHECK(redact_json((const unsigned char *)body, len, &secret, 1, &out) == FBV_OK);
+	FUZZ_CHECK(json_parse(&j, (const char *)out.data, out.len) == FBV_OK);
+	FUZZ_CHECK(!holds_secret(&j));
+	if ((v = json_get(&j, 0, "access_token")) >= 0 && json_type(&j, v) == JSON_STRING)
+		FUZZ_CHECK(json_string_is(&j, v, REDACTED));
+	json_free(&j);
+	sbuf_free(&out);
+	sbuf_free(&secret);
+}
+
+/* The answers of posting calls: ids that pass graph_post_id_ok(), or a
+ * protocol error. */
+static void
+call_posting(const struct json *j, const char *body, size_t len)
+{
+	struct graph_posted out;
+	struct graph_scheduled *items = NULL;
+	struct sbuf next;
+	size_t n = 0, cap = 0, k;
+	int r, m;
+
+	memset(&out, 0, sizeof(out));
+	r = parse_posted(j, false, &out);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_NOMEM);
+	if (r == FBV_OK)
+		FUZZ_CHECK(graph_post_id_ok(out.id));
+	memset(&out, 0, sizeof(out));
+	r = parse_posted(j, true, &out);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_NOMEM);
+	if (r == FBV_OK)
+		FUZZ_CHECK(out.nphotos == 1 && all_digits(out.photo_ids[0]) &&
+		    (out.id[0] == '\0' || graph_post_id_ok(out.id)));
+	sbuf_init(&next, URL_MAX + 1);
+	r = parse_scheduled(j, &items, &n, &cap, &next);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL || r == FBV_ERR_NOMEM);
+	for (k = 0; r == FBV_OK && k < n; k++)
+		FUZZ_CHECK(graph_post_id_ok(items[k].id) && items[k].scheduled_at >= -1 &&
+		    (items[k].message == NULL || is_text(items[k].message)));
+	graph_scheduled_free(items, n);
+	sbuf_free(&next);
+	r = parse_success(j);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_PROTOCOL);
+	m = parse_buc_minutes(body, len);
+	FUZZ_CHECK(m >= 0 && m < 100000);
+}
+
 static void
 call_url(const char *body, size_t len, int base)
 {
@@ -674,7 +755,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK((r == FBV_OK) == json_oracle(body, size));
 		if (r == FBV_OK) {
 			walk_json(&j);
+			call_posting(&j, body, size);
 			json_free(&j);
+			call_redact(body, size);
 		}
 	} else {
 		memset(&ge, 0, sizeof(ge));

@@ -2,18 +2,24 @@
  * documentation written here.
  *
  * Input: one selector byte, then the text (a C string: the parsers get
- * argv strings, so the text ends at its first NUL). Selector mod 3:
+ * argv strings, so the text ends at its first NUL). Selector mod 4:
  *   0: duration_parse() ("90", "90s", "15m", "12h", "7d", "2w": a whole
  *      number and at most one unit, at most ten years)
  *   1: name_check() (README: 1 to 128 of A-Z a-z 0-9 . _ - / :, not
  *      starting with / or -, without "..")
  *   2: duration_format() of the next 8 bytes as a signed number of
- *      seconds: status and exec format what a vault or Graph says */
+ *      seconds: status and exec format what a vault or Graph says
+ *   3: when_parse() (post --at: +DURATION, @UNIX, or ISO 8601 with its
+ *      zone): a relative time is now plus duration_parse()'s seconds; a
+ *      UTC time written YYYY-MM-DDTHH:MM:SSZ formats back to itself */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "../cli/duration.h"
+#include "../cli/when.h"
 #include "../crypto/errors.h"
 #include "../vault/entries.h"
 #include "fuzz.h"
@@ -105,6 +111,35 @@ name_oracle(const char *s)
 	return true;
 }
 
+#define NOW 1767225600LL
+
+static void
+check_when(const char *s)
+{
+	int64_t got = -1, d;
+	char back[32];
+	struct tm tm;
+	time_t t;
+	int r = when_parse(s, NOW, &got);
+
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_INVALID);
+	if (s[0] == '+') {
+		FUZZ_CHECK((r == FBV_OK) == (duration_parse(s + 1, &d) == FBV_OK));
+		if (r == FBV_OK)
+			FUZZ_CHECK(got == NOW + d);
+		return;
+	}
+	if (r != FBV_OK)
+		return;
+	FUZZ_CHECK(got >= 0 && got <= 253402300799LL + 86400);
+	if (strlen(s) == 20 && s[10] == 'T' && s[19] == 'Z') {
+		t = (time_t)got;
+		FUZZ_CHECK(gmtime_r(&t, &tm) != NULL &&
+		    strftime(back, sizeof(back), "%Y-%m-%dT%H:%M:%SZ", &tm) == 20);
+		FUZZ_CHECK(strcmp(back, s) == 0);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -116,9 +151,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	if (data[0] % 3 == 0) {
+	if (data[0] % 4 == 3) {
+		check_when(s);
+	} else if (data[0] % 4 == 0) {
 		check_duration(s);
-	} else if (data[0] % 3 == 1) {
+	} else if (data[0] % 4 == 1) {
 		r = name_check(s);
 		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_BAD_NAME);
 		FUZZ_CHECK((r == FBV_OK) == name_oracle(s));

@@ -6,11 +6,16 @@
  *   190 (all subcodes), 102, 10, 200-299,
  *   1 "Error validating client secret", 101 bad App ID,
  *   0 no page token                                          FBV_ERR_DENIED
- *   100 bad parameter / unknown page (33), 803 unknown alias FBV_ERR_BAD_REQUEST
+ *   100 bad parameter / unknown page (33), 803 unknown alias,
+ *   324 bad photo                                            FBV_ERR_BAD_REQUEST
+ *   506 duplicate post                                       FBV_ERR_DUPLICATE
+ *   368 blocked for a policy violation                       FBV_ERR_DENIED
  *   any other code                                           FBV_ERR_REFUSED
  *
- * Transient answers (1, 2 or is_transient; 4, 17, 32, 613) are
- * FBV_ERR_TEMPFAIL already, from parse_error_class().
+ * Transient answers (1, 2 or is_transient; 4, 17, 32, 341, 613,
+ * 80000-80014) are FBV_ERR_TEMPFAIL already, from parse_error_class().
+ * FBV_ERR_UNCERTAIN (a post or delete went out, no clear answer came)
+ * stays what it is: a script must look before it tries again.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,10 +41,12 @@ graph_error_class(int err, const struct graph_error *ge)
 		return err;
 	code = ge->code;
 	if (code == 190 || code == 102 || code == 101 || code == 1 || code == 0 ||
-	    is_permission(code))
+	    code == 368 || is_permission(code))
 		return FBV_ERR_DENIED;
-	if (code == 100 || code == 803)
+	if (code == 100 || code == 803 || code == 324)
 		return FBV_ERR_BAD_REQUEST;
+	if (code == 506)
+		return FBV_ERR_DUPLICATE;
 	return FBV_ERR_REFUSED;
 }
 
@@ -162,6 +169,45 @@ code_str(char *out, size_t len, const struct graph_error *ge)
 		snprintf(out, len, "%d", ge->code);
 }
 
+static bool
+posting(const struct graph_error *ge)
+{
+	return ge->call == GRAPH_CALL_PUBLISH || ge->call == GRAPH_CALL_UPLOAD ||
+	    ge->call == GRAPH_CALL_SCHEDULED || ge->call == GRAPH_CALL_DELETE;
+}
+
+/* The refusals of posting calls; false for those said as for any call. */
+static bool
+describe_posting(const struct graph_error *ge, const char *code, const char *text,
+    char *buf, size_t len)
+{
+	char user[sizeof(ge->user_msg) * 4];
+
+	graph_text(user, sizeof(user), ge->user_msg);
+	if (is_permission(ge->code))
+		snprintf(buf, len, "missing permission (code %s): the page token needs "
+		    "pages_manage_posts and pages_read_engagement and a CREATE_CONTENT, MODERATE or "
+		    "MANAGE task on the page; grant them in Graph Explorer and run login again; "
+		    "graph says: %s", code, text);
+	else if (ge->code == 506)
+		snprintf(buf, len, "duplicate post (code %s): the same message was just posted on "
+		    "this page; nothing was posted (change the text or wait)", code);
+	else if (ge->code == 368)
+		snprintf(buf, len, "the page may not post for now (code %s): Facebook blocked it "
+		    "for a policy violation; graph says: %s", code, user[0] != '\0' ? user : text);
+	else if (ge->code == 100 && strstr(ge->message, "scheduled publish time") != NULL)
+		snprintf(buf, len, "the scheduled time was refused (code %s): it must be from 10 "
+		    "minutes to 30 days ahead; graph says: %s", code, text);
+	else if (ge->code == 100 && ge->subcode == 33 && ge->call == GRAPH_CALL_DELETE)
+		snprintf(buf, len, "no such post (code %s): check the id; it may be deleted "
+		    "already", code);
+	else if (ge->code == 100 || ge->code == 324)
+		snprintf(buf, len, "Graph refused the post (code %s): %s", code, text);
+	else
+		return false;
+	return true;
+}
+
 static void
 describe_graph(const struct graph_error *ge, char *buf, size_t len)
 {
@@ -169,6 +215,8 @@ describe_graph(const struct graph_error *ge, char *buf, size_t len)
 
 	code_str(code, sizeof(code), ge);
 	graph_text(text, sizeof(text), ge->message);
+	if (posting(ge) && describe_posting(ge, code, text, buf, len))
+		return;
 	if (ge->code == 190)
 		describe_token(ge, buf, len);
 	else if (ge->code == 1)
@@ -191,18 +239,46 @@ describe_graph(const struct graph_error *ge, char *buf, size_t len)
 		snprintf(buf, len, "the Graph API refused the request (code %s): %s", code, text);
 }
 
+static bool
+rate_limit(int code)
+{
+	return code == 4 || code == 17 || code == 32 || code == 341 || code == 613 ||
+	    (code >= 80000 && code <= 80014);
+}
+
+/* "; NAME VALUE" for a usage header Graph sent. */
+static void
+append_usage(char *buf, size_t len, const char *name, const char *value)
+{
+	char esc[512 * 4];
+	size_t used = strlen(buf);
+
+	if (value[0] == '\0' || used + 1 >= len)
+		return;
+	graph_escape(esc, sizeof(esc), value, strlen(value));
+	snprintf(buf + used, len - used, "; %s %s", name, esc);
+}
+
 static void
 describe_tempfail(const struct graph_error *ge, char *buf, size_t len)
 {
-	char code[32], usage[sizeof(ge->app_usage) * 4];
+	char code[32], wait[48] = "";
 
 	code_str(code, sizeof(code), ge);
-	graph_escape(usage, sizeof(usage), ge->app_usage, strlen(ge->app_usage));
-	if (ge->code == 4 || ge->code == 17 || ge->code == 32 || ge->code == 613)
-		snprintf(buf, len, "rate limited (code %s): wait and retry%s%s", code,
-		    usage[0] != '\0' ? "; X-App-Usage " : "", usage);
-	else
+	if (ge->regain_minutes > 0)
+		snprintf(wait, sizeof(wait), " %d minute%s", ge->regain_minutes,
+		    ge->regain_minutes == 1 ? "" : "s");
+	if (!rate_limit(ge->code)) {
 		snprintf(buf, len, "the Graph API had a temporary error (code %s): retry later", code);
+		return;
+	}
+	snprintf(buf, len, "rate limited (code %s): wait%s and retry", code, wait);
+	if (ge->code >= 80000 || ge->code == 32)
+		append_usage(buf, len, "X-Business-Use-Case-Usage", ge->buc_usage);
+	if (ge->code == 32)
+		append_usage(buf, len, "X-Page-Usage", ge->page_usage);
+	if (ge->code < 80000)
+		append_usage(buf, len, "X-App-Usage", ge->app_usage);
 }
 
 static void
@@ -214,6 +290,13 @@ describe_other(int err, const struct graph_error *ge, char *buf, size_t len)
 	if (err == FBV_ERR_NET)
 		snprintf(buf, len, "cannot reach the Graph API: %s",
 		    text[0] != '\0' ? text : "no response");
+	else if (err == FBV_ERR_UNCERTAIN && ge->call == GRAPH_CALL_DELETE)
+		snprintf(buf, len, "no clear answer after the delete went out (%s): the post may "
+		    "be deleted already; check before trying again",
+		    text[0] != '\0' ? text : "no response");
+	else if (err == FBV_ERR_UNCERTAIN)
+		snprintf(buf, len, "no clear answer after the post went out (%s): it may have been "
+		    "published; check before posting again", text[0] != '\0' ? text : "no response");
 	else if (err == FBV_ERR_PROTOCOL && ge->http_status > 0)
 		snprintf(buf, len, "unexpected response from the Graph API (HTTP %ld%s%s)",
 		    ge->http_status, text[0] != '\0' ? ": " : "", text);
@@ -247,12 +330,12 @@ graph_error_describe(int err, const struct graph_error *ge, char *buf, size_t le
 		return;
 	if (ge == NULL)
 		ge = &none;
-	if (err == FBV_ERR_REFUSED)
+	if (err == FBV_ERR_REFUSED || err == FBV_ERR_DUPLICATE)
 		describe_graph(ge, buf, len);
 	else if (err == FBV_ERR_TEMPFAIL)
 		describe_tempfail(ge, buf, len);
 	else
 		describe_other(err, ge, buf, len);
-	if (err == FBV_ERR_REFUSED || err == FBV_ERR_TEMPFAIL)
+	if (err == FBV_ERR_REFUSED || err == FBV_ERR_TEMPFAIL || err == FBV_ERR_DUPLICATE)
 		append_trace(ge, buf, len);
 }

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -8,27 +9,17 @@
 #include "../crypto/errors.h"
 #include "../crypto/seal.h"
 #include "graph.h"
+#include "client.h"
 #include "http.h"
 #include "parse.h"
 #include "url.h"
 
-#define URL_BUF_MAX (64 * 1024)
 #define TIMEOUT_MAX_MS 3600000L
+#define RETRY_PAUSE_MS 500
 
-struct graph {
-	const struct http_ops *ops;
-	struct http_client *http;
-	struct url_origin origin;       /* of base: paging links must match it */
-	char *base;                     /* without a trailing slash */
-	char version[16];
-	char app_id[32];
-	unsigned char *secret;          /* secret_alloc() */
-	size_t secret_len;
-	struct http_response resp;
-};
 
-static void
-copy_str(char *dst, size_t cap, const char *src)
+void
+graph_copy_str(char *dst, size_t cap, const char *src)
 {
 	size_t n = strnlen(src, cap - 1);
 
@@ -36,8 +27,8 @@ copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static bool
-all_digits(const char *s, size_t min, size_t max)
+bool
+graph_all_digits(const char *s, size_t min, size_t max)
 {
 	size_t n = strspn(s, "0123456789");
 
@@ -153,7 +144,7 @@ graph_open(const struct graph_conf *c, const struct http_ops *http, const char *
 	int r = FBV_ERR_NOMEM;
 
 	*out = NULL;
-	if (graph_conf_check(c) != NULL || app_id == NULL || !all_digits(app_id, 1, 31) ||
+	if (graph_conf_check(c) != NULL || app_id == NULL || !graph_all_digits(app_id, 1, 31) ||
 	    secret == NULL || secret_len == 0 || secret_len > GRAPH_SECRET_MAX)
 		return FBV_ERR_INVALID;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
@@ -169,8 +160,8 @@ graph_open(const struct graph_conf *c, const struct http_ops *http, const char *
 	}
 	memcpy(g->secret, secret, secret_len);
 	g->secret_len = secret_len;
-	copy_str(g->version, sizeof(g->version), c->version);
-	copy_str(g->app_id, sizeof(g->app_id), app_id);
+	graph_copy_str(g->version, sizeof(g->version), c->version);
+	graph_copy_str(g->app_id, sizeof(g->app_id), app_id);
 	r = graph_start(g, c, http);
 out:
 	if (r != FBV_OK)
@@ -200,8 +191,8 @@ graph_connections(const struct graph *g)
 	return g->http != NULL ? g->ops->connections(g->http) : 0;
 }
 
-static struct graph_error *
-begin(struct graph_error *err, struct graph_error *scratch, enum graph_call call)
+struct graph_error *
+graph_call_begin(struct graph_error *err, struct graph_error *scratch, enum graph_call call)
 {
 	if (err == NULL)
 		err = scratch;
@@ -210,8 +201,8 @@ begin(struct graph_error *err, struct graph_error *scratch, enum graph_call call
 	return err;
 }
 
-static int
-url_begin(const struct graph *g, struct sbuf *u, const char *path)
+int
+graph_url(const struct graph *g, struct sbuf *u, const char *path)
 {
 	int r;
 
@@ -227,8 +218,8 @@ url_begin(const struct graph *g, struct sbuf *u, const char *path)
 }
 
 /* access_token and, always beside it, its appsecret_proof. */
-static int
-put_token(const struct graph *g, struct sbuf *u, bool first, const unsigned char *tok, size_t len)
+int
+graph_put_token(const struct graph *g, struct sbuf *u, bool first, const unsigned char *tok, size_t len)
 {
 	char proof[FBV_PROOF_HEX];
 	int r;
@@ -240,40 +231,69 @@ put_token(const struct graph *g, struct sbuf *u, bool first, const unsigned char
 	return r;
 }
 
-static void
-why(struct graph_error *err, const char *what)
+void
+graph_why(struct graph_error *err, const char *what)
 {
-	copy_str(err->message, sizeof(err->message), what);
+	graph_copy_str(err->message, sizeof(err->message), what);
 }
 
-/* Sends the request in u (wiped afterwards) and sorts out the answer; on
- * FBV_OK *j reads g->resp.body, which the caller wipes when done. */
-static int
-fetch(struct graph *g, struct sbuf *u, struct json *j, struct graph_error *err)
+static void
+note_usage(struct graph_error *err, const struct http_response *resp)
 {
+	graph_copy_str(err->app_usage, sizeof(err->app_usage), resp->app_usage);
+	graph_copy_str(err->page_usage, sizeof(err->page_usage), resp->page_usage);
+	graph_copy_str(err->buc_usage, sizeof(err->buc_usage), resp->buc_usage);
+	err->regain_minutes = parse_buc_minutes(resp->buc_usage, strlen(resp->buc_usage));
+}
+
+int
+graph_send(struct graph *g, const struct http_request *req, bool acts, struct json *j,
+    struct graph_error *err)
+{
+	static const struct timespec pause = { RETRY_PAUSE_MS / 1000, RETRY_PAUSE_MS % 1000 * 1000000L };
+	int r = g->ops->perform(g->http, req, &g->resp);
+
+	/* A request that certainly never left (no connection, TLS refused)
+	 * is the one thing sent again, once; anything else might be a
+	 * second post. */
+	if (r == FBV_ERR_NET && !g->resp.sent) {
+		nanosleep(&pause, NULL);
+		r = g->ops->perform(g->http, req, &g->resp);
+	}
+
+	err->http_status = g->resp.status;
+	note_usage(err, &g->resp);
+	if (r == FBV_ERR_NET)
+		graph_why(err, g->resp.error);
+	else if (r == FBV_ERR_PROTOCOL)
+		graph_why(err, "the response is too large or incomplete");
+	if (r == FBV_OK)
+		r = parse_response(g->resp.status, (const char *)g->resp.body.data,
+		    g->resp.body.len, j, err);
+	if (acts && ((r == FBV_ERR_NET && g->resp.sent) || r == FBV_ERR_PROTOCOL))
+		r = FBV_ERR_UNCERTAIN;
+	return r;
+}
+
+int
+graph_fetch(struct graph *g, struct sbuf *u, struct json *j, struct graph_error *err)
+{
+	struct http_request req = { HTTP_GET, NULL, NULL, NULL, 0 };
 	int r;
 
 	if ((r = url_finish(u)) != FBV_OK)
 		return r;
-	r = g->ops->get(g->http, (const char *)u->data, &g->resp);
+	req.url = (const char *)u->data;
+	r = graph_send(g, &req, false, j, err);
 	sbuf_reset(u);
-	err->http_status = g->resp.status;
-	copy_str(err->app_usage, sizeof(err->app_usage), g->resp.app_usage);
-	if (r == FBV_ERR_NET)
-		why(err, g->resp.error);
-	else if (r == FBV_ERR_PROTOCOL)
-		why(err, "the response is too large or incomplete");
-	if (r != FBV_OK)
-		return r;
-	return parse_response(g->resp.status, (const char *)g->resp.body.data, g->resp.body.len,
-	    j, err);
+	return r;
 }
 
-static int
-shape(struct graph_error *err, int r)
+int
+graph_shape(struct graph_error *err, int r)
 {
 	if (r == FBV_ERR_PROTOCOL && err->message[0] == '\0')
-		why(err, "the answer lacks the expected fields");
+		graph_why(err, "the answer lacks the expected fields");
 	return r;
 }
 
@@ -293,20 +313,20 @@ graph_exchange(struct graph *g, const unsigned char *short_token, size_t len,
 	struct json j;
 	int r;
 
-	err = begin(err, &scratch, GRAPH_CALL_EXCHANGE);
+	err = graph_call_begin(err, &scratch, GRAPH_CALL_EXCHANGE);
 	*expires_in = -1;
 	sbuf_reset(long_token);
 	if (!token_ok(short_token, len))
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
-	if ((r = url_begin(g, &u, "oauth/access_token")) != FBV_OK ||
+	if ((r = graph_url(g, &u, "oauth/access_token")) != FBV_OK ||
 	    (r = url_param(&u, true, "grant_type", grant, sizeof(grant) - 1)) != FBV_OK ||
 	    (r = url_param(&u, false, "client_id", g->app_id, strlen(g->app_id))) != FBV_OK ||
 	    (r = url_param(&u, false, "client_secret", g->secret, g->secret_len)) != FBV_OK ||
 	    (r = url_param(&u, false, "fb_exchange_token", short_token, len)) != FBV_OK ||
-	    (r = fetch(g, &u, &j, err)) != FBV_OK)
+	    (r = graph_fetch(g, &u, &j, err)) != FBV_OK)
 		goto out;
-	r = shape(err, parse_exchange(&j, long_token, expires_in));
+	r = graph_shape(err, parse_exchange(&j, long_token, expires_in));
 	json_free(&j);
 out:
 	sbuf_free(&u);
@@ -324,17 +344,17 @@ graph_page_token(struct graph *g, const struct sbuf *user_token, const char *pag
 	struct json j;
 	int r;
 
-	err = begin(err, &scratch, GRAPH_CALL_PAGE);
+	err = graph_call_begin(err, &scratch, GRAPH_CALL_PAGE);
 	graph_page_init(out);
-	if (!user_token_ok(user_token) || page_id == NULL || !all_digits(page_id, 1, 63))
+	if (!user_token_ok(user_token) || page_id == NULL || !graph_all_digits(page_id, 1, 63))
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
-	if ((r = url_begin(g, &u, page_id)) != FBV_OK ||
+	if ((r = graph_url(g, &u, page_id)) != FBV_OK ||
 	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) != FBV_OK ||
-	    (r = put_token(g, &u, false, user_token->data, user_token->len)) != FBV_OK ||
-	    (r = fetch(g, &u, &j, err)) != FBV_OK)
+	    (r = graph_put_token(g, &u, false, user_token->data, user_token->len)) != FBV_OK ||
+	    (r = graph_fetch(g, &u, &j, err)) != FBV_OK)
 		goto out;
-	r = shape(err, parse_page(&j, page_id, out, err));
+	r = graph_shape(err, parse_page(&j, page_id, out, err));
 	json_free(&j);
 out:
 	sbuf_free(&u);
@@ -344,8 +364,8 @@ out:
 
 /* The next request from a paging link: only to our own origin, and with
  * our token and proof in place of whatever credentials the link holds. */
-static int
-follow(const struct graph *g, const struct sbuf *next, const struct sbuf *token,
+int
+graph_follow(const struct graph *g, const struct sbuf *next, const struct sbuf *token,
     struct sbuf *u, struct graph_error *err)
 {
 	bool has_query;
@@ -353,42 +373,54 @@ follow(const struct graph *g, const struct sbuf *next, const struct sbuf *token,
 
 	r = url_next(&g->origin, (const char *)next->data, u, &has_query);
 	if (r == FBV_ERR_INVALID || r == FBV_ERR_PROTOCOL) {
-		why(err, r == FBV_ERR_INVALID ? "a paging link is not a URL fbvault accepts" :
+		graph_why(err, r == FBV_ERR_INVALID ? "a paging link is not a URL fbvault accepts" :
 		    "a paging link points to another server");
 		return FBV_ERR_PROTOCOL;
 	}
 	if (r != FBV_OK)
 		return r;
-	return put_token(g, u, !has_query, token->data, token->len);
+	return graph_put_token(g, u, !has_query, token->data, token->len);
 }
 
-static int
-accounts_pages(struct graph *g, const struct sbuf *token, struct sbuf *u,
-    struct graph_page **pages, size_t *n, struct graph_error *err)
+int
+graph_walk(struct graph *g, const struct sbuf *token, struct sbuf *u, graph_page_fn fn,
+    void *state, struct graph_error *err)
 {
 	struct sbuf next;
 	struct json j;
-	size_t cap = 0;
 	int hops, r = FBV_OK;
 
 	sbuf_init(&next, URL_MAX + 1);
 	for (hops = 0; r == FBV_OK; hops++) {
 		if (hops == GRAPH_MAX_PAGING) {
-			why(err, "more result pages than fbvault follows");
+			graph_why(err, "more result pages than fbvault follows");
 			r = FBV_ERR_PROTOCOL;
 			break;
 		}
-		if ((r = fetch(g, u, &j, err)) != FBV_OK)
+		if ((r = graph_fetch(g, u, &j, err)) != FBV_OK)
 			break;
-		r = shape(err, parse_accounts(&j, pages, n, &cap, &next));
+		r = graph_shape(err, fn(&j, state, &next));
 		json_free(&j);
 		sbuf_reset(&g->resp.body);
 		if (r != FBV_OK || next.len == 0)
 			break;
-		r = follow(g, &next, token, u, err);
+		r = graph_follow(g, &next, token, u, err);
 	}
 	sbuf_free(&next);
 	return r;
+}
+
+struct accounts_walk {
+	struct graph_page **pages;
+	size_t *n, cap;
+};
+
+static int
+accounts_page(const struct json *j, void *state, struct sbuf *next)
+{
+	struct accounts_walk *w = state;
+
+	return parse_accounts(j, w->pages, w->n, &w->cap, next);
 }
 
 int
@@ -400,16 +432,17 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 	struct sbuf u;
 	int r;
 
-	err = begin(err, &scratch, GRAPH_CALL_ACCOUNTS);
+	err = graph_call_begin(err, &scratch, GRAPH_CALL_ACCOUNTS);
 	*pages = NULL;
 	*n = 0;
 	if (!user_token_ok(user_token))
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
-	if ((r = url_begin(g, &u, "me/accounts")) == FBV_OK &&
+	if ((r = graph_url(g, &u, "me/accounts")) == FBV_OK &&
 	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) == FBV_OK &&
-	    (r = put_token(g, &u, false, user_token->data, user_token->len)) == FBV_OK)
-		r = accounts_pages(g, user_token, &u, pages, n, err);
+	    (r = graph_put_token(g, &u, false, user_token->data, user_token->len)) == FBV_OK)
+		r = graph_walk(g, user_token, &u, accounts_page,
+		    &(struct accounts_walk){ pages, n, 0 }, err);
 	sbuf_free(&u);
 	if (r != FBV_OK) {
 		graph_pages_free(*pages, *n);
@@ -439,19 +472,19 @@ graph_debug_token(struct graph *g, const struct sbuf *token,
 	struct json j;
 	int r;
 
-	err = begin(err, &scratch, GRAPH_CALL_DEBUG);
+	err = graph_call_begin(err, &scratch, GRAPH_CALL_DEBUG);
 	graph_token_info_init(out);
 	if (!user_token_ok(token))
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
 	sbuf_init(&app, sizeof(g->app_id) + 1 + GRAPH_SECRET_MAX);
 	if ((r = app_token(g, &app)) != FBV_OK ||
-	    (r = url_begin(g, &u, "debug_token")) != FBV_OK ||
+	    (r = graph_url(g, &u, "debug_token")) != FBV_OK ||
 	    (r = url_param(&u, true, "input_token", token->data, token->len)) != FBV_OK ||
-	    (r = put_token(g, &u, false, app.data, app.len)) != FBV_OK ||
-	    (r = fetch(g, &u, &j, err)) != FBV_OK)
+	    (r = graph_put_token(g, &u, false, app.data, app.len)) != FBV_OK ||
+	    (r = graph_fetch(g, &u, &j, err)) != FBV_OK)
 		goto out;
-	r = shape(err, parse_debug(&j, out));
+	r = graph_shape(err, parse_debug(&j, out));
 	json_free(&j);
 out:
 	sbuf_free(&app);

@@ -1,7 +1,8 @@
 /* The Graph API client: the calls of the token flow (exchange a
- * short-lived user token, list or fetch page tokens, inspect a token) over
- * one HTTPS connection, and the mapping of what Graph says to an error
- * class and one line for a user.
+ * short-lived user token, list or fetch page tokens, inspect a token) and
+ * of posting to a page (publish or schedule a post with a link or photos,
+ * list scheduled posts, delete a post) over one HTTPS connection, and the
+ * mapping of what Graph says to an error class and one line for a user.
  *
  * Tokens and the App Secret stay in sodium memory (struct sbuf or
  * secret_alloc) and every request URL is built in a wiping buffer. Every
@@ -25,6 +26,9 @@
 #define GRAPH_MAX_BODY (1024 * 1024)    /* a larger response is a protocol error */
 #define GRAPH_MAX_PAGING 100            /* /me/accounts result pages followed */
 #define GRAPH_MAX_ACCOUNTS 10000
+#define GRAPH_MAX_PHOTOS 10             /* photos in one post */
+#define GRAPH_MESSAGE_MAX 63206         /* bytes of a post's text (Facebook's limit, in characters) */
+#define GRAPH_MAX_SCHEDULED 10000
 
 struct graph_conf {
 	const char *base_url;           /* https://host[:port][/path]; http:// only to loopback */
@@ -48,6 +52,12 @@ enum graph_call {
 	GRAPH_CALL_PAGE,
 	GRAPH_CALL_ACCOUNTS,
 	GRAPH_CALL_DEBUG,
+	GRAPH_CALL_PUBLISH,             /* a post to the feed, or a published photo */
+	GRAPH_CALL_UPLOAD,              /* an unpublished photo for a post of several */
+	GRAPH_CALL_SCHEDULED,
+	GRAPH_CALL_DELETE,
+	GRAPH_CALL_API,                 /* fbvault api: a GET */
+	GRAPH_CALL_API_WRITE,           /* fbvault api: a POST or DELETE */
 };
 
 /* What went wrong beside the error code. Every call clears it first.
@@ -65,7 +75,11 @@ struct graph_error {
 	char type[64];
 	char message[256];
 	char fbtrace_id[64];
+	char user_msg[256];             /* error_user_msg, unescaped */
 	char app_usage[256];            /* X-App-Usage header */
+	char page_usage[256];           /* X-Page-Usage */
+	char buc_usage[512];            /* X-Business-Use-Case-Usage */
+	int regain_minutes;             /* its longest estimated_time_to_regain_access */
 };
 
 struct graph_page {
@@ -88,6 +102,45 @@ struct graph_token_info {
 	int err_code;                   /* why is_valid is false, when Graph says */
 	int err_subcode;
 	char err_message[256];          /* unescaped, like graph_error.message */
+};
+
+/* A post to publish: text, a link or photos (files), now or at a time. */
+struct graph_post {
+	const char *message;            /* UTF-8, or NULL */
+	size_t message_len;
+	const char *link;               /* an http(s) URL, or NULL */
+	const char *const *photos;      /* image files, streamed from disk, or
+					 * http(s) URLs Graph fetches */
+	size_t nphotos;
+	int64_t scheduled_at;           /* unix seconds; 0: publish now */
+};
+
+struct graph_posted {
+	char id[64];                    /* the post, PAGEID_POSTID; "" when Graph
+					 * names only the photo (a scheduled photo) */
+	char photo_ids[GRAPH_MAX_PHOTOS][64];
+	size_t nphotos;
+};
+
+struct graph_scheduled {
+	char id[64];
+	char *message;                  /* NULL when none; unescaped */
+	int64_t scheduled_at;           /* -1 unknown */
+};
+
+/* One field of an api call: a value, or a file (multipart, POST only). */
+struct graph_field {
+	const char *name;
+	const char *value;              /* NULL for a file */
+	const char *file;
+};
+
+struct graph_api_req {
+	enum http_method method;
+	const char *path;               /* "1001/feed?limit=1": relative, no credentials */
+	const struct graph_field *fields;
+	size_t nfields;
+	bool paginate;                  /* GET only: one JSON array of every data item */
 };
 
 struct graph;
@@ -117,6 +170,38 @@ int graph_accounts(struct graph *g, const struct sbuf *user_token,
  * graph_token_info_free() out, also after a failure. */
 int graph_debug_token(struct graph *g, const struct sbuf *token,
     struct graph_token_info *out, struct graph_error *err);
+/* Publishes p on page page_id (digits) with that page's token: one photo
+ * through /photos, several as unpublished photos attached to one /feed
+ * post, anything else through /feed. Tokens and proofs travel in the
+ * body only. FBV_ERR_UNCERTAIN when the publishing request went out and
+ * no clear answer came back (a timeout, a reset, a body that does not
+ * parse): the post may exist; fbvault never sends it again by itself.
+ * Photos uploaded for a post of several stay unpublished (invisible)
+ * when a later step fails. */
+int graph_publish(struct graph *g, const struct sbuf *page_token, const char *page_id,
+    const struct graph_post *p, struct graph_posted *out, struct graph_error *err);
+/* The page's scheduled posts, every result page of them. *items is an
+ * array of *n, NULL when n is 0; graph_scheduled_free() it. */
+int graph_scheduled(struct graph *g, const struct sbuf *page_token, const char *page_id,
+    struct graph_scheduled **items, size_t *n, struct graph_error *err);
+/* Deletes a post or photo (a scheduled post too); the token and proof in
+ * the body. FBV_ERR_UNCERTAIN as for graph_publish(). */
+int graph_delete(struct graph *g, const struct sbuf *page_token, const char *post_id,
+    struct graph_error *err);
+void graph_scheduled_free(struct graph_scheduled *items, size_t n);
+/* Any call, with the token (its proof beside it) in the query of a GET
+ * and in the body of a POST or DELETE. out gets the answer's JSON as
+ * Graph sent it (paginate: "[item,...]"), credentials included: the
+ * caller redacts. A POST or DELETE that may have been carried out is
+ * FBV_ERR_UNCERTAIN. */
+int graph_api(struct graph *g, const struct sbuf *token, const struct graph_api_req *req,
+    struct sbuf *out, struct graph_error *err);
+bool graph_api_path_ok(const char *path);
+/* Whether a photo is given as an http:// or https:// URL. */
+bool graph_is_url(const char *s);
+/* Whether s is a post or photo id: digits, or digits_digits. */
+bool graph_post_id_ok(const char *s);
+
 /* TCP+TLS connections opened so far: 1 for a whole flow. */
 long graph_connections(const struct graph *g);
 

@@ -2,12 +2,18 @@
  * for every request so that a whole login flow runs over one connection
  * (one TLS handshake, counted by CURLINFO_NUM_CONNECTS).
  *
+ * Bodies are read where the caller keeps them, which wipes them: a form
+ * through CURLOPT_POSTFIELDS (not copied), multipart values through read
+ * callbacks (curl_mime_data() would copy them into memory nobody wipes),
+ * files through curl_mime_filedata(), which reads them as they go out.
+ *
  * Certificate and host name verification are always on; there is no
  * setting to turn them off. A ca_file replaces the system bundle (libcurl
  * cannot add to it): the tests trust only their own CA that way.
  * Redirects are never followed, so a token in a URL goes only where the
  * caller sent it. Nothing here prints or keeps a URL. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,14 +24,22 @@
 #include "../crypto/errors.h"
 #include "http.h"
 
+/* A multipart value, read in place. */
+struct part_reader {
+	const unsigned char *p;
+	size_t len, off;
+};
+
 struct http_client {
 	CURL *curl;
 	long connections;
 	size_t max_body;
 	char *ca_file;
 	char *user_agent;
+	struct curl_slist *headers;     /* sent with every request */
 	struct http_response *resp;     /* the one being received */
 	int body_err;
+	struct part_reader readers[HTTP_MAX_PARTS];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -43,26 +57,67 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
+/* The value of header name (lower case, with its colon) in the line
+ * p[0..len), trimmed, into out[cap]; false when the line is another. */
+static bool
+header_value(const char *p, size_t len, const char *name, char *out, size_t cap)
 {
-	static const char name[] = "x-app-usage:";
-	struct http_client *c = arg;
-	size_t len = size * n, keep;
-	const char *v = p + sizeof(name) - 1, *e = p + len;
+	size_t n = strlen(name), keep;
+	const char *v = p + n, *e = p + len;
 
-	if (len < sizeof(name) - 1 || strncasecmp(p, name, sizeof(name) - 1) != 0)
-		return len;
+	if (len < n || strncasecmp(p, name, n) != 0)
+		return false;
 	while (v < e && (*v == ' ' || *v == '\t'))
 		v++;
 	while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 		e--;
 	keep = (size_t)(e - v);
-	if (keep >= sizeof(c->resp->app_usage))
-		keep = sizeof(c->resp->app_usage) - 1;
-	memcpy(c->resp->app_usage, v, keep);
-	c->resp->app_usage[keep] = '\0';
+	if (keep >= cap)
+		keep = cap - 1;
+	memcpy(out, v, keep);
+	out[keep] = '\0';
+	return true;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_client *c = arg;
+	struct http_response *r = c->resp;
+	size_t len = size * n;
+
+	if (!header_value(p, len, "x-app-usage:", r->app_usage, sizeof(r->app_usage)) &&
+	    !header_value(p, len, "x-page-usage:", r->page_usage, sizeof(r->page_usage)))
+		header_value(p, len, "x-business-use-case-usage:", r->buc_usage,
+		    sizeof(r->buc_usage));
 	return len;
+}
+
+static size_t
+on_part_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct part_reader *pr = arg;
+	size_t len = size * n, left = pr->len - pr->off;
+
+	if (len > left)
+		len = left;
+	if (len > 0)
+		memcpy(buf, pr->p + pr->off, len);
+	pr->off += len;
+	return len;
+}
+
+/* curl rewinds a body when it sends it again (a reused connection that
+ * turned out closed). */
+static int
+on_part_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct part_reader *pr = arg;
+
+	if (origin != SEEK_SET || offset < 0 || (size_t)offset > pr->len)
+		return CURL_SEEKFUNC_FAIL;
+	pr->off = (size_t)offset;
+	return CURL_SEEKFUNC_OK;
 }
 
 #define SET(opt, val) \
@@ -93,6 +148,9 @@ setup(struct http_client *c, const struct http_opts *o)
 	SET(CURLOPT_ERRORBUFFER, c->errbuf);
 	if (c->user_agent != NULL)
 		SET(CURLOPT_USERAGENT, c->user_agent);
+	/* No "Expect: 100-continue": it costs a round trip (or a second's
+	 * wait) before every upload. */
+	SET(CURLOPT_HTTPHEADER, c->headers);
 	return r;
 }
 
@@ -117,6 +175,7 @@ http_open(const struct http_opts *o)
 	if ((c->curl = curl_easy_init()) == NULL ||
 	    (o->ca_file != NULL && (c->ca_file = strdup(o->ca_file)) == NULL) ||
 	    (o->user_agent != NULL && (c->user_agent = strdup(o->user_agent)) == NULL) ||
+	    (c->headers = curl_slist_append(NULL, "Expect:")) == NULL ||
 	    setup(c, o) != CURLE_OK) {
 		http_close(c);
 		return NULL;
@@ -130,7 +189,8 @@ reset_response(struct http_response *resp, size_t max_body)
 	resp->status = 0;
 	sbuf_reset(&resp->body);
 	resp->body.max = max_body;
-	resp->app_usage[0] = '\0';
+	resp->sent = false;
+	resp->app_usage[0] = resp->page_usage[0] = resp->buc_usage[0] = '\0';
 	resp->error[0] = '\0';
 }
 
@@ -154,9 +214,95 @@ net_reason(const struct http_client *c, CURLcode rc, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static int
-http_get(struct http_client *c, const char *url, struct http_response *resp)
+static curl_mime *
+build_mime(struct http_client *c, const struct http_request *req)
 {
+	curl_mime *m = curl_mime_init(c->curl);
+	curl_mimepart *part;
+	const struct http_part *hp;
+	CURLcode rc = CURLE_OK;
+	size_t k;
+
+	if (m == NULL || req->nparts > HTTP_MAX_PARTS)
+		goto fail;
+	for (k = 0; k < req->nparts && rc == CURLE_OK; k++) {
+		hp = &req->parts[k];
+		if ((part = curl_mime_addpart(m)) == NULL ||
+		    (rc = curl_mime_name(part, hp->name)) != CURLE_OK)
+			goto fail;
+		if (hp->path != NULL) {
+			rc = curl_mime_filedata(part, hp->path);
+			if (rc == CURLE_OK && hp->type != NULL)
+				rc = curl_mime_type(part, hp->type);
+			continue;
+		}
+		c->readers[k] = (struct part_reader){ hp->value, hp->len, 0 };
+		rc = curl_mime_data_cb(part, (curl_off_t)hp->len, on_part_read, on_part_seek,
+		    NULL, &c->readers[k]);
+	}
+	if (rc == CURLE_OK)
+		return m;
+fail:
+	curl_mime_free(m);
+	return NULL;
+}
+
+/* The method and body of req on the handle; *mime is the caller's to
+ * free after the transfer. */
+static CURLcode
+set_request(struct http_client *c, const struct http_request *req, curl_mime **mime)
+{
+	CURLcode rc = curl_easy_setopt(c->curl, CURLOPT_URL, req->url);
+
+	*mime = NULL;
+	if (rc != CURLE_OK || req->method == HTTP_GET)
+		return rc;
+	if (req->method == HTTP_POST && req->nparts > 0) {
+		if ((*mime = build_mime(c, req)) == NULL)
+			return CURLE_OUT_OF_MEMORY;
+		return curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, *mime);
+	}
+	rc = curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)(req->form != NULL ? req->form->len : 0));
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS,
+		    req->form != NULL && req->form->len > 0 ? (const char *)req->form->data : "");
+	if (rc == CURLE_OK && req->method == HTTP_DELETE)
+		rc = curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+	return rc;
+}
+
+/* Back to a plain GET with no body, and libcurl's copy of the URL
+ * dropped: it frees it, unwiped, in memory we cannot reach. */
+static void
+clear_request(struct http_client *c, curl_mime *mime)
+{
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, (char *)NULL);
+	curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, (curl_mime *)NULL);
+	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_URL, "");
+	curl_mime_free(mime);
+	sodium_memzero(c->readers, sizeof(c->readers));
+}
+
+/* Whether the request may have reached the server: once the connection
+ * and TLS were up, libcurl began to send it. */
+static bool
+was_sent(struct http_client *c, long status)
+{
+	curl_off_t pretransfer = 0;
+
+	if (status > 0)
+		return true;
+	return curl_easy_getinfo(c->curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK &&
+	    pretransfer > 0;
+}
+
+static int
+http_perform(struct http_client *c, const struct http_request *req, struct http_response *resp)
+{
+	curl_mime *mime = NULL;
 	CURLcode rc;
 	long conns = 0, status = 0;
 	int r = FBV_OK;
@@ -165,18 +311,19 @@ http_get(struct http_client *c, const char *url, struct http_response *resp)
 	c->resp = resp;
 	c->body_err = FBV_OK;
 	c->errbuf[0] = '\0';
-	if ((rc = curl_easy_setopt(c->curl, CURLOPT_URL, url)) == CURLE_OK)
+	if ((rc = set_request(c, req, &mime)) == CURLE_OK)
 		rc = curl_easy_perform(c->curl);
 	if (curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK)
 		c->connections += conns;
 	if (curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
 		resp->status = status;
-	/* Drops libcurl's copy of the URL; it frees it, unwiped, in memory
-	 * we cannot reach. */
-	curl_easy_setopt(c->curl, CURLOPT_URL, "");
+	resp->sent = rc != CURLE_OUT_OF_MEMORY && was_sent(c, status);
+	clear_request(c, mime);
 	c->resp = NULL;
 	if (c->body_err != FBV_OK)
 		r = c->body_err == FBV_ERR_TOO_LARGE ? FBV_ERR_PROTOCOL : c->body_err;
+	else if (rc == CURLE_OUT_OF_MEMORY)
+		r = FBV_ERR_NOMEM;
 	else if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_PARTIAL_FILE && status > 0))
 		r = FBV_ERR_PROTOCOL;   /* a response came, but not a whole one */
 	else if (rc != CURLE_OK) {
@@ -202,6 +349,7 @@ http_close(struct http_client *c)
 		return;
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
+	curl_slist_free_all(c->headers);
 	free(c->ca_file);
 	free(c->user_agent);
 	sodium_memzero(c, sizeof(*c));
@@ -214,7 +362,7 @@ __attribute__((visibility("default")))
 const struct http_ops fbvault_http_ops = {
 	.abi = FBV_HTTP_ABI,
 	.open = http_open,
-	.get = http_get,
+	.perform = http_perform,
 	.connections = http_connections,
 	.close = http_close,
 };

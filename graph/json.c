@@ -619,3 +619,15 @@ json_is_null(const struct json *j, int i)
 
 	return t != NULL && t->type == JSMN_PRIMITIVE && literal_is(j, t, "null");
 }
+
+int
+json_raw(const struct json *j, int i, const char **p, size_t *len)
+{
+	const jsmntok_t *t = tok_at(j, i);
+
+	if (t == NULL)
+		return FBV_ERR_PROTOCOL;
+	*p = j->js + raw_start(t);
+	*len = (size_t)(raw_end(t) - raw_start(t));
+	return FBV_OK;
+}

@@ -59,6 +59,9 @@ bool json_string_is(const struct json *j, int i, const char *s);
 int json_int(const struct json *j, int i, int64_t *out);
 int json_bool(const struct json *j, int i, bool *out);
 bool json_is_null(const struct json *j, int i);
+/* The bytes of value i as they stand in the document (a string with its
+ * quotes, an object with its braces). */
+int json_raw(const struct json *j, int i, const char **p, size_t *len);
 
 /* The length of the valid UTF-8 sequence at s (at most n bytes long), or
  * 0 when s does not start one: overlong forms, surrogates and code points

@@ -137,6 +137,9 @@ fill_graph_error(const struct json *j, int e, struct graph_error *err)
 		return FBV_ERR_PROTOCOL;
 	if ((v = opt(j, e, "is_transient")) >= 0 && json_bool(j, v, &err->is_transient) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "error_user_msg")) >= 0 &&
+	    read_cut(j, v, err->user_msg, sizeof(err->user_msg)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
 	return FBV_OK;
 }
 
@@ -146,7 +149,7 @@ clear_graph_fields(struct graph_error *err)
 	err->code = 0;
 	err->subcode = 0;
 	err->is_transient = false;
-	err->type[0] = err->message[0] = err->fbtrace_id[0] = '\0';
+	err->type[0] = err->message[0] = err->fbtrace_id[0] = err->user_msg[0] = '\0';
 }
 
 /* Code 1 is Graph's "unknown error", retried; but the exchange also
@@ -159,9 +162,11 @@ parse_error_class(const struct graph_error *err)
 	if (err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0)
 		return FBV_ERR_REFUSED;
 	switch (err->code) {
-	case 1: case 2: case 4: case 17: case 32: case 613:
+	case 1: case 2: case 4: case 17: case 32: case 341: case 613:
 		return FBV_ERR_TEMPFAIL;
 	}
+	if (err->code >= 80000 && err->code <= 80014)    /* Business Use Case limits */
+		return FBV_ERR_TEMPFAIL;
 	return err->is_transient ? FBV_ERR_TEMPFAIL : FBV_ERR_REFUSED;
 }
 
@@ -248,19 +253,20 @@ parse_page(const struct json *j, const char *page_id, struct graph_page *out,
 	return FBV_OK;
 }
 
+/* Room for need elements of size elem in *arr (*cap of them now). */
 static int
-grow_pages(struct graph_page **pages, size_t *cap, size_t need)
+grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	struct graph_page *p;
 	size_t c = *cap < 16 ? 16 : *cap;
+	void *p;
 
 	if (need <= *cap)
 		return FBV_OK;
 	while (c < need)
 		c *= 2;
-	if ((p = realloc(*pages, c * sizeof(*p))) == NULL)
+	if ((p = realloc(*arr, c * elem)) == NULL)
 		return FBV_ERR_NOMEM;
-	*pages = p;
+	*arr = p;
 	*cap = c;
 	return FBV_OK;
 }
@@ -291,7 +297,7 @@ parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_
 	count = json_size(j, d);
 	if ((size_t)count > GRAPH_MAX_ACCOUNTS - *n)
 		return FBV_ERR_PROTOCOL;
-	if ((r = grow_pages(pages, cap, *n + (size_t)count)) != FBV_OK)
+	if ((r = grow((void **)pages, cap, *n + (size_t)count, sizeof(**pages))) != FBV_OK)
 		return r;
 	for (k = 0, i = d + 1; k < count; k++, i = json_next(j, i)) {
 		graph_page_init(&(*pages)[*n]);
@@ -497,4 +503,138 @@ graph_has_scope(const struct graph_token_info *t, const char *scope)
 			return true;
 	}
 	return false;
+}
+
+/* X-Business-Use-Case-Usage: {"ID":[{"type":..,
+ * "estimated_time_to_regain_access":N},..],..}; the largest N, 0 when
+ * none or the header does not read. */
+int
+parse_buc_minutes(const char *s, size_t len)
+{
+	struct json j;
+	int best = 0, k, n, m, i, e, v, count, obj;
+	int64_t minutes;
+
+	if (len == 0 || json_parse(&j, s, len) != FBV_OK)
+		return 0;
+	count = json_size(&j, 0);
+	/* members: key at i, value at i + 1 */
+	for (k = 0, i = 1; k < count; k++, i = json_next(&j, i + 1)) {
+		obj = i + 1;
+		if (json_type(&j, obj) != JSON_ARRAY)
+			continue;
+		n = json_size(&j, obj);
+		for (m = 0, e = obj + 1; m < n; m++, e = json_next(&j, e)) {
+			v = json_type(&j, e) == JSON_OBJECT ?
+			    opt(&j, e, "estimated_time_to_regain_access") : -1;
+			if (v >= 0 && json_int(&j, v, &minutes) == FBV_OK && minutes > best &&
+			    minutes < 100000)
+				best = (int)minutes;
+		}
+	}
+	json_free(&j);
+	return best;
+}
+
+int
+parse_posted(const struct json *j, bool photo, struct graph_posted *out)
+{
+	char *id = NULL;
+	int v, r;
+
+	if (photo) {
+		if (read_id(j, json_get(j, 0, "id"), out->photo_ids[out->nphotos],
+		    sizeof(out->photo_ids[0])) != FBV_OK)
+			return FBV_ERR_PROTOCOL;
+		out->nphotos++;
+		if ((v = opt(j, 0, "post_id")) < 0)
+			return FBV_OK;
+	} else {
+		v = json_get(j, 0, "id");
+	}
+	if ((r = proto(json_strdup(j, v, &id))) != FBV_OK)
+		return r;
+	if (!graph_post_id_ok(id) || strlen(id) >= sizeof(out->id))
+		r = FBV_ERR_PROTOCOL;
+	else
+		memcpy(out->id, id, strlen(id) + 1);
+	free(id);
+	return r;
+}
+
+static int
+read_scheduled(const struct json *j, int obj, struct graph_scheduled *it)
+{
+	char *id = NULL;
+	int v, r;
+
+	if (json_type(j, obj) != JSON_OBJECT ||
+	    (r = proto(json_strdup(j, json_get(j, obj, "id"), &id))) != FBV_OK) {
+		free(id);
+		return FBV_ERR_PROTOCOL;
+	}
+	r = graph_post_id_ok(id) && strlen(id) < sizeof(it->id) ? FBV_OK : FBV_ERR_PROTOCOL;
+	if (r == FBV_OK)
+		memcpy(it->id, id, strlen(id) + 1);
+	free(id);
+	if (r != FBV_OK || (r = read_time(j, obj, "scheduled_publish_time", &it->scheduled_at)) != FBV_OK)
+		return r;
+	if ((v = opt(j, obj, "message")) >= 0)
+		return proto(json_strdup(j, v, &it->message));
+	return FBV_OK;
+}
+
+int
+parse_scheduled(const struct json *j, struct graph_scheduled **items, size_t *n, size_t *cap,
+    struct sbuf *next)
+{
+	int d = json_get(j, 0, "data"), count, k, i, r;
+
+	if (json_type(j, d) != JSON_ARRAY)
+		return FBV_ERR_PROTOCOL;
+	count = json_size(j, d);
+	if ((size_t)count > GRAPH_MAX_SCHEDULED - *n)
+		return FBV_ERR_PROTOCOL;
+	if ((r = grow((void **)items, cap, *n + (size_t)count, sizeof(**items))) != FBV_OK)
+		return r;
+	for (k = 0, i = d + 1; k < count; k++, i = json_next(j, i)) {
+		memset(&(*items)[*n], 0, sizeof(**items));
+		(*n)++;
+		if ((r = read_scheduled(j, i, &(*items)[*n - 1])) != FBV_OK)
+			return r;
+	}
+	return read_next(j, next);
+}
+
+int
+parse_success(const struct json *j)
+{
+	bool ok;
+
+	if (json_bool(j, json_get(j, 0, "success"), &ok) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	return ok ? FBV_OK : FBV_ERR_PROTOCOL;
+}
+
+bool
+graph_post_id_ok(const char *s)
+{
+	size_t a = strspn(s, "0123456789"), b;
+
+	if (a == 0 || a > 30)
+		return false;
+	if (s[a] == '\0')
+		return true;
+	b = strspn(s + a + 1, "0123456789");
+	return s[a] == '_' && b > 0 && b <= 30 && s[a + 1 + b] == '\0';
+}
+
+void
+graph_scheduled_free(struct graph_scheduled *items, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		free(items[k].message);
+	free(items);
 }

@@ -28,6 +28,18 @@ int parse_page(const struct json *j, const char *page_id, struct graph_page *out
 int parse_accounts(const struct json *j, struct graph_page **pages, size_t *n, size_t *cap,
     struct sbuf *next);
 int parse_debug(const struct json *j, struct graph_token_info *out);
+/* The largest estimated_time_to_regain_access (minutes) in an
+ * X-Business-Use-Case-Usage value; 0 when none. */
+int parse_buc_minutes(const char *s, size_t len);
+/* {"id":"PAGE_POST"} from /feed; photo: {"id":PHOTO[,"post_id":..]},
+ * appended to out->photo_ids. */
+int parse_posted(const struct json *j, bool photo, struct graph_posted *out);
+/* One result page of /{page}/scheduled_posts, appended to *items (*n in
+ * use, *cap allocated); paging.next left in next (len 0 if none). */
+int parse_scheduled(const struct json *j, struct graph_scheduled **items, size_t *n,
+    size_t *cap, struct sbuf *next);
+/* {"success":true} */
+int parse_success(const struct json *j);
 
 /* Tokens as fbvault accepts them: 1..GRAPH_TOKEN_MAX printable ASCII
  * bytes, no space. */

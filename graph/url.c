@@ -181,6 +181,18 @@ url_param(struct sbuf *b, bool first, const char *name, const void *value, size_
 }
 
 int
+form_param(struct sbuf *b, const char *name, const void *value, size_t len)
+{
+	int r;
+
+	if ((b->len > 0 && (r = url_put(b, "&")) != FBV_OK) ||
+	    (r = url_put(b, name)) != FBV_OK ||
+	    (r = url_put(b, "=")) != FBV_OK)
+		return r;
+	return url_put_escaped(b, value, len);
+}
+
+int
 url_finish(struct sbuf *b)
 {
 	int r;

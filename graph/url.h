@@ -32,6 +32,9 @@ int url_put_escaped(struct sbuf *b, const void *s, size_t len);
 /* "&name=value" (or "?name=value" when first), value percent-encoded. */
 int url_param(struct sbuf *b, bool first, const char *name, const void *value, size_t len);
 int url_finish(struct sbuf *b);
+/* "name=value" for an application/x-www-form-urlencoded body, after a
+ * '&' when b holds a field already. */
+int form_param(struct sbuf *b, const char *name, const void *value, size_t len);
 
 /* The request for a paging link. FBV_ERR_INVALID when next does not
  * parse, FBV_ERR_PROTOCOL when its scheme, host or port differ from

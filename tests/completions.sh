@@ -43,6 +43,12 @@ comp exec --;         offers --min-ttl "exec options"; offers --allow-nested "ex
 comp keyring "";      offers enable "keyring"; offers status "keyring"
 comp help ke;         offers keyring "help COMMAND"
 comp doctor -;        offers --json "doctor options"
+comp post --;         offers --dry-run "post options"; offers --photo "post options"; offers --at "post options"
+comp scheduled -;     offers --page "scheduled options"
+comp delete --;       offers --yes "delete options"
+comp api --;          offers --paginate "api options"; offers --show-secrets "api options"
+comp api -X "";       offers POST "api -X"; offers DELETE "api -X"
+comp post --photo "$T/va"; offers "$T/vault" "--photo: files"
 comp exec -- bas;     offers bash "exec: the program"
 comp --vault "$T/va"; offers "$T/vault" "--vault: files"
 

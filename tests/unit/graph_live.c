@@ -216,11 +216,15 @@ flow(void)
 	graph_close(g);
 }
 
+static const struct graph_post text_post = { "fault case", 10, NULL, NULL, 0, 0 };
+
 static int
 call(struct graph *g, enum graph_call what, struct graph_error *ge)
 {
 	struct graph_token_info info;
 	struct graph_page *pages, page;
+	struct graph_scheduled *items;
+	struct graph_posted posted;
 	struct sbuf t;
 	int64_t exp;
 	size_t n;
@@ -244,6 +248,19 @@ call(struct graph *g, enum graph_call what, struct graph_error *ge)
 		r = graph_debug_token(g, &page_token, &info, ge);
 		graph_token_info_free(&info);
 		break;
+	case GRAPH_CALL_PUBLISH:
+		r = graph_publish(g, &page_token, "1001", &text_post, &posted, ge);
+		break;
+	case GRAPH_CALL_SCHEDULED:
+		if ((r = graph_scheduled(g, &page_token, "1001", &items, &n, ge)) == FBV_OK)
+			graph_scheduled_free(items, n);
+		break;
+	case GRAPH_CALL_DELETE:
+		r = graph_delete(g, &page_token, "1001_1", ge);
+		break;
+	case GRAPH_CALL_UPLOAD:
+	case GRAPH_CALL_API:
+	case GRAPH_CALL_API_WRITE:
 	case GRAPH_CALL_NONE:
 		break;
 	}
@@ -304,8 +321,23 @@ static const struct fault_case fault_cases[] = {
 	  "unknown page or bad parameter (code 100/33): check the page id; graph says: Unsupported" },
 	{ "\"exchange\":\"error:101\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "invalid App ID (code 101): check app-id" },
-	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_UNAVAILABLE, 400,
+	{ "\"exchange\":\"error:368\"", GRAPH_CALL_EXCHANGE, FBV_ERR_REFUSED, EX_NOPERM, 400,
 	  "the Graph API refused the request (code 368): (#368) An error occurred" },
+	/* posting: a write that may have been done is never a plain failure */
+	{ "\"feed\":\"reset\"", GRAPH_CALL_PUBLISH, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 0,
+	  "no clear answer after the post went out (" },
+	{ "\"feed\":\"truncated\"", GRAPH_CALL_PUBLISH, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 200,
+	  "it may have been published" },
+	{ "\"feed\":\"error:506\"", GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_CANTCREAT, 400,
+	  "duplicate post (code 506)" },
+	{ "\"feed\":\"blocked\"", GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_NOPERM, 400,
+	  "the page may not post for now (code 368)" },
+	{ "\"feed\":\"error:80001\"", GRAPH_CALL_PUBLISH, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, 403,
+	  "rate limited (code 80001): wait 5 minutes and retry; X-Business-Use-Case-Usage" },
+	{ "\"delete\":\"reset\"", GRAPH_CALL_DELETE, FBV_ERR_UNCERTAIN, EX_TEMPFAIL, 0,
+	  "no clear answer after the delete went out" },
+	{ "\"scheduled_posts\":\"reset\"", GRAPH_CALL_SCHEDULED, FBV_ERR_NET, EX_UNAVAILABLE, 0,
+	  "cannot reach the Graph API: " },
 };
 
 static void

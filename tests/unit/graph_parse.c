@@ -152,7 +152,7 @@ static const struct error_case error_cases[] = {
 	{ 101, 0, "Error validating application. Invalid application ID.", "", GRAPH_CALL_EXCHANGE,
 	  FBV_ERR_REFUSED, EX_NOPERM, "invalid App ID (code 101): check app-id" },
 	{ 368, 0, "Temporarily blocked for policies violations", "", GRAPH_CALL_PAGE,
-	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "the Graph API refused the request (code 368): Temporarily "
+	  FBV_ERR_REFUSED, EX_NOPERM, "the Graph API refused the request (code 368): Temporarily "
 	  "blocked for policies violations" },
 };
 
@@ -778,6 +778,123 @@ test_tokens(void)
 	CHECK(!token_ok((const unsigned char *)"EAA\xc3\xa9", 5));
 }
 
+/* The refusals of posting calls: class, exit code, line. */
+static void
+test_posting_errors(void)
+{
+	static const struct error_case cases[] = {
+		{ 506, 0, "(#506) Duplicate status message", "", GRAPH_CALL_PUBLISH,
+		  FBV_ERR_REFUSED, EX_CANTCREAT, "duplicate post (code 506): the same message was "
+		  "just posted on this page; nothing was posted" },
+		{ 368, 0, "(#368) The action attempted has been deemed abusive", ",\"error_user_msg\":"
+		  "\"You can't post for 3 days\"", GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_NOPERM,
+		  "the page may not post for now (code 368): Facebook blocked it for a policy "
+		  "violation; graph says: You can't post for 3 days" },
+		{ 200, 0, "(#200) If posting to a page, requires both", "", GRAPH_CALL_PUBLISH,
+		  FBV_ERR_REFUSED, EX_NOPERM, "the page token needs pages_manage_posts and "
+		  "pages_read_engagement and a CREATE_CONTENT, MODERATE or MANAGE task" },
+		{ 10, 0, "(#10) This endpoint requires", "", GRAPH_CALL_SCHEDULED,
+		  FBV_ERR_REFUSED, EX_NOPERM, "missing permission (code 10): the page token needs" },
+		{ 100, 0, "(#100) The specified scheduled publish time is invalid.", "",
+		  GRAPH_CALL_PUBLISH, FBV_ERR_REFUSED, EX_DATAERR, "the scheduled time was refused "
+		  "(code 100): it must be from 10 minutes to 30 days ahead" },
+		{ 100, 33, "Unsupported delete request.", "", GRAPH_CALL_DELETE,
+		  FBV_ERR_REFUSED, EX_DATAERR, "no such post (code 100/33)" },
+		{ 324, 0, "(#324) Requires upload file", "", GRAPH_CALL_UPLOAD,
+		  FBV_ERR_REFUSED, EX_DATAERR, "Graph refused the post (code 324): (#324) Requires" },
+		{ 190, 460, "Error validating access token", "", GRAPH_CALL_PUBLISH,
+		  FBV_ERR_REFUSED, EX_NOPERM, "the token died with a password change (code 190/460)" },
+		{ 341, 0, "(#341) Application limit reached", "", GRAPH_CALL_PUBLISH,
+		  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 341): wait and retry" },
+		{ 80001, 0, "There have been too many calls to this Page account", "",
+		  GRAPH_CALL_PUBLISH, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 80001)" },
+	};
+	struct graph_error ge;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		r = answer(400, error_body(cases[i].code, cases[i].subcode, cases[i].message,
+		    cases[i].extra), cases[i].call, &ge);
+		CHECK(r == cases[i].err);
+		CHECK(exit_code_of(r, &ge) == cases[i].exit);
+		CHECKF(says(cases[i].says), "posting case %zu", i);
+	}
+	/* Business Use Case limits: the minutes until access returns. */
+	memset(&ge, 0, sizeof(ge));
+	ge.code = 80001;
+	ge.call = GRAPH_CALL_PUBLISH;
+	strcpy(ge.buc_usage, "{\"1001\":[{\"type\":\"pages\",\"call_count\":100,"
+	    "\"estimated_time_to_regain_access\":12}]}");
+	ge.regain_minutes = parse_buc_minutes(ge.buc_usage, strlen(ge.buc_usage));
+	CHECK(ge.regain_minutes == 12);
+	graph_error_describe(FBV_ERR_TEMPFAIL, &ge, line, sizeof(line));
+	CHECK(says("rate limited (code 80001): wait 12 minutes and retry; "
+	    "X-Business-Use-Case-Usage {\"1001\":[{"));
+#define BUC(s) parse_buc_minutes(s, strlen(s))
+	CHECK(BUC("{\"1\":[{\"estimated_time_to_regain_access\":3}],"
+	    "\"2\":[{\"estimated_time_to_regain_access\":9},{}]}") == 9);
+	CHECK(BUC("") == 0);
+	CHECK(BUC("{\"1\":{}}") == 0);
+	CHECK(BUC("not json") == 0);
+	CHECK(BUC("{\"1\":[{\"estimated_time_to_regain_access\":-4}]}") == 0);
+#undef BUC
+	/* A post that may exist: exit 75, said as such. */
+	memset(&ge, 0, sizeof(ge));
+	ge.call = GRAPH_CALL_PUBLISH;
+	strcpy(ge.message, "Operation timed out");
+	graph_error_describe(FBV_ERR_UNCERTAIN, &ge, line, sizeof(line));
+	CHECK(says("no clear answer after the post went out (Operation timed out): it may have "
+	    "been published"));
+	CHECK(exit_code_of(FBV_ERR_UNCERTAIN, &ge) == EX_TEMPFAIL);
+}
+
+static void
+test_posting_answers(void)
+{
+	struct graph_posted out;
+	struct graph_scheduled *items = NULL;
+	struct sbuf next;
+	struct json j;
+	size_t n = 0, cap = 0;
+	const char *body;
+
+	memset(&out, 0, sizeof(out));
+	body = "{\"id\":\"1001_55\"}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+	CHECK(parse_posted(&j, false, &out) == FBV_OK && strcmp(out.id, "1001_55") == 0);
+	json_free(&j);
+	body = "{\"id\":\"77\",\"post_id\":\"1001_78\"}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+	memset(&out, 0, sizeof(out));
+	CHECK(parse_posted(&j, true, &out) == FBV_OK && strcmp(out.id, "1001_78") == 0 &&
+	    out.nphotos == 1 && strcmp(out.photo_ids[0], "77") == 0);
+	json_free(&j);
+	body = "{\"id\":\"1001_55/../x\"}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+	CHECK(parse_posted(&j, false, &out) == FBV_ERR_PROTOCOL);
+	json_free(&j);
+	body = "{\"data\":[{\"id\":\"1001_9\",\"message\":\"a\\nb\",\"scheduled_publish_time\":"
+	    "1790000000},{\"id\":\"1001_8\"}],\"paging\":{\"next\":\"https://h/x?after=1\"}}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+	sbuf_init(&next, 8192);
+	CHECK(parse_scheduled(&j, &items, &n, &cap, &next) == FBV_OK && n == 2);
+	CHECK(n == 2 && strcmp(items[0].message, "a\nb") == 0 && items[0].scheduled_at == 1790000000 &&
+	    items[1].message == NULL && items[1].scheduled_at == -1 && next.len > 0);
+	json_free(&j);
+	graph_scheduled_free(items, n);
+	sbuf_free(&next);
+	body = "{\"success\":true}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK && parse_success(&j) == FBV_OK);
+	json_free(&j);
+	body = "{\"success\":false}";
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK && parse_success(&j) == FBV_ERR_PROTOCOL);
+	json_free(&j);
+	CHECK(graph_post_id_ok("1001_55") && graph_post_id_ok("77"));
+	CHECK(!graph_post_id_ok("") && !graph_post_id_ok("_1") && !graph_post_id_ok("1_") &&
+	    !graph_post_id_ok("1_2_3") && !graph_post_id_ok("../1") && !graph_post_id_ok("1?x=y"));
+}
+
 int
 main(void)
 {
@@ -785,6 +902,8 @@ main(void)
 		return 1;
 	test_proof_vector();
 	test_error_bodies();
+	test_posting_errors();
+	test_posting_answers();
 	test_not_graph_errors();
 	test_other_errors();
 	test_message_escaping();
