@@ -254,6 +254,12 @@ set_request(struct http_client *c, const struct http_request *req, curl_mime **m
 {
 	CURLcode rc = curl_easy_setopt(c->curl, CURLOPT_URL, req->url);
 
+	/* Plain http is only ever to loopback (graph_conf_check()) and never
+	 * through a proxy, which would see the secret in clear. https honours
+	 * the usual proxy variables: a CONNECT tunnel keeps TLS end to end. */
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c->curl, CURLOPT_PROXY,
+		    strncmp(req->url, "http://", 7) == 0 ? "" : (const char *)NULL);
 	*mime = NULL;
 	if (rc != CURLE_OK || req->method == HTTP_GET)
 		return rc;

@@ -100,4 +100,29 @@ done
 check "the App Secret is in no request the fake saw" -- sh -c '! grep -qF "$1" "$2"' sh "$SECRET" "$T/graph.log"
 unchanged "$s" "refused inspects"
 
+# Proxies: plain http (loopback only) never goes through one, which would
+# see the App Secret in clear; https may, through a CONNECT tunnel that
+# keeps TLS end to end. A real proxy on loopback records what reaches it.
+python3 "$FBVAULT_SRC/tests/data/proxy.py" "$T/proxy.port" "$T/proxy.log" 120 &
+track_pid $!
+wait_until 10 test -s "$T/proxy.port"
+PROXY=http://127.0.0.1:$(cat "$T/proxy.port")
+printf 'EAAproxytoken%s\n' "$RANDOM$RANDOM" | fbv put page/77
+proxy_missed() {  # proxy_missed TEXT...: no byte string the proxy recorded holds any TEXT
+	python3 -c '
+import base64, json, sys
+data = b"".join(base64.b64decode(json.loads(l)["bytes"]) for l in open(sys.argv[1]))
+sys.exit(1 if any(t.encode() in data for t in sys.argv[2:]) else 0)' "$T/proxy.log" "$@"
+}
+: > "$T/proxy.log"
+env http_proxy="$PROXY" HTTP_PROXY="$PROXY" all_proxy="$PROXY" FBVAULT_GRAPH_URL="http://127.0.0.1:9" \
+	"$FBVAULT_BIN" inspect page/77 > /dev/null 2>&1
+check "plain http to loopback: nothing reached the proxy" -- test ! -s "$T/proxy.log"
+check "and the App Secret never did" -- proxy_missed "$SECRET"
+# (The fake does not know this token: its 190/467 answer came through the tunnel.)
+expect 77 "https through the proxy reaches Graph (CONNECT)" -- env https_proxy="$PROXY" HTTPS_PROXY="$PROXY" "$FBVAULT_BIN" inspect page/77
+err_has "(code 190/467)"
+check "the proxy saw a CONNECT to the Graph host" -- grep -q '"kind": "connect"' "$T/proxy.log"
+check "but neither the App Secret nor the token in clear" -- proxy_missed "$SECRET" "$(fbv get page/77)"
+
 finish
