@@ -44,6 +44,7 @@ hkdf_sha256(unsigned char *out, size_t outlen,
     const unsigned char *salt, size_t saltlen,
     const unsigned char *info, size_t infolen)
 {
+	static const unsigned char none[1];
 	struct hkdf_state *s;
 	size_t done, n;
 	unsigned char i;
@@ -51,6 +52,10 @@ hkdf_sha256(unsigned char *out, size_t outlen,
 	if (outlen > FBV_HKDF_MAX || (ikm == NULL && ikmlen > 0) ||
 	    (salt == NULL && saltlen > 0) || (info == NULL && infolen > 0))
 		return FBV_ERR_INVALID;
+	/* libsodium declares its pointers non-null, empty inputs included. */
+	ikm = ikm != NULL ? ikm : none;
+	salt = salt != NULL ? salt : none;
+	info = info != NULL ? info : none;
 	if ((s = secret_alloc(sizeof(*s))) == NULL)
 		return FBV_ERR_NOMEM;
 	extract(s, ikm, ikmlen, salt, saltlen);
