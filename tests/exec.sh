@@ -19,6 +19,13 @@ def load(path):
     d.pop(b'_', None)  # bash sets it to the command it runs
     return d
 parent, child = load(sys.argv[1]), load(sys.argv[2])
+# Under scripts/valgrind, fbvault runs in memcheck, which preloads its own
+# libraries (vgpreload_*.so) and so hands the child a longer LD_PRELOAD.
+pre = [p for p in child.get(b'LD_PRELOAD', b'').split(b':') if p and b'/vgpreload_' not in p]
+if pre or b'LD_PRELOAD' in parent:
+    child[b'LD_PRELOAD'] = b':'.join(pre)
+else:
+    child.pop(b'LD_PRELOAD', None)
 want = dict(parent)
 for k in ['FBVAULT_PASSPHRASE_FILE', 'FBVAULT_NEW_PASSPHRASE_FILE', 'FB_PAGE_ID',
           'FB_PAGE_ACCESS_TOKEN', 'FB_APP_ID', 'FB_APPSECRET_PROOF', 'FB_TOKEN_EXPIRES_AT']:
