@@ -27,6 +27,10 @@ global_options(struct ctx *c, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
 		if (opt == 'v') {
 			printf("fbvault %s\n", FBV_PACKAGE_VERSION);
+#if FBV_TEST_KDF
+			printf("test build (-Dtest_kdf=interactive): every KDF level costs about "
+			    "interactive; not for real vaults\n");
+#endif
 			return 0;
 		}
 		if (opt == 'h') {

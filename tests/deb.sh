@@ -25,6 +25,7 @@ expect 0 "apt-get install the .deb" -- apt-get install -y -q "$deb"
 
 expect 0 "fbvault --version from the package" -- /usr/bin/fbvault --version
 check "... prints the version" -- grep -qx "fbvault $(cd "$SRC" && dpkg-parsechangelog -S Version)" "$T/out"
+check "... and nothing else: not a -Dtest_kdf build" -- test "$(wc -l < "$T/out")" -eq 1
 dpkg -L fbvault > "$T/files"
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 for f in /usr/bin/fbvault "/usr/lib/$triplet/fbvault/fbvault-http.so" \

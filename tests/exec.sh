@@ -19,6 +19,23 @@ def load(path):
     d.pop(b'_', None)  # bash sets it to the command it runs
     return d
 parent, child = load(sys.argv[1]), load(sys.argv[2])
+# Under scripts/valgrind ($VG_LOG_DIR set), fbvault runs in memcheck, which
+# hands its environment on with its own additions: its preloaded libraries,
+# /usr/lib/debug in LD_LIBRARY_PATH, GLIBCXX_FORCE_NEW. Those, and only
+# those, are taken out again.
+import os
+if os.environ.get('VG_LOG_DIR'):
+    for k, mine in ((b'LD_PRELOAD', lambda p: b'/vgpreload_' in p),
+                    (b'LD_LIBRARY_PATH', lambda p: p == b'/usr/lib/debug')):
+        if k in child:
+            kept = [p for p in child[k].split(b':') if p and not mine(p)]
+            if kept or k in parent:
+                child[k] = b':'.join(kept)
+            else:
+                del child[k]
+    for k in (b'GLIBCPP_FORCE_NEW', b'GLIBCXX_FORCE_NEW'):
+        if k not in parent and child.get(k) == b'1':
+            del child[k]
 want = dict(parent)
 for k in ['FBVAULT_PASSPHRASE_FILE', 'FBVAULT_NEW_PASSPHRASE_FILE', 'FB_PAGE_ID',
           'FB_PAGE_ACCESS_TOKEN', 'FB_APP_ID', 'FB_APPSECRET_PROOF', 'FB_TOKEN_EXPIRES_AT']:

@@ -12,6 +12,7 @@
 #include "../../vault/store.h"
 #include "../../vault/vault.h"
 #include "check.h"
+#include "config.h"
 
 static void
 test_proof(void)
@@ -99,6 +100,15 @@ test_kdf_limits(void)
 	kdf_level_params(KDF_SENSITIVE, &ops, &mem);
 	CHECK(kdf_check(ops, mem) == FBV_OK);
 	CHECK(strcmp(kdf_level_name(ops, mem), "sensitive") == 0);
+#if !FBV_TEST_KDF
+	/* A build users get: the levels are libsodium's own. */
+	kdf_level_params(KDF_MODERATE, &ops, &mem);
+	CHECK(ops == crypto_pwhash_argon2id_OPSLIMIT_MODERATE);
+	CHECK(mem == crypto_pwhash_argon2id_MEMLIMIT_MODERATE);
+	kdf_level_params(KDF_SENSITIVE, &ops, &mem);
+	CHECK(ops == crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE);
+	CHECK(mem == crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE);
+#endif
 }
 
 static void
