@@ -25,15 +25,8 @@
 #include "../graph/graph.h"
 #include "../graph/parse.h"
 #include "../graph/url.h"
+#include "../tests/unit/graph_helpers.h"
 #include "fuzz.h"
-
-
-/* The exit code fbvault gives a Graph failure, as cli/ computes it. */
-static int
-exit_code_of(int err, const struct graph_error *ge)
-{
-	return err_exit_code(graph_error_class(err, ge));
-}
 
 #define PAGE_ID "1234"
 

@@ -30,23 +30,7 @@
 #include "../../cli/module.h"
 #include "../../graph/graph.h"
 #include "check.h"
-
-/* The exit code fbvault gives a Graph failure, as cli/ computes it. */
-static int
-exit_code_of(int err, const struct graph_error *ge)
-{
-	return err_exit_code(graph_error_class(err, ge));
-}
-
-/* The HTTPS module, loaded as fbvault loads it (built beside this test). */
-static const struct http_ops *
-test_http(void)
-{
-	const struct http_ops *ops = NULL;
-
-	(void)http_module(&ops);
-	return ops;
-}
+#include "graph_helpers.h"
 
 static const char *app_id, *secret;
 static struct sbuf long_token, long_token2, page_token;
