@@ -16,6 +16,7 @@
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
 #include "commands.h"
+#include "entry_text.h"
 #include "errors.h"
 #include "graph_session.h"
 #include "open.h"
@@ -128,7 +129,9 @@ token_entry(const struct ctx *c, const struct api_opts *o, const char *path,
 		;
 	else
 		snprintf(name, sizeof(name), "user-token");
-	if ((*e = vault_find(v, name)) != NULL)
+	if ((*e = vault_find(v, name)) != NULL && !entry_holds_token(*e))
+		return fail(EXIT_USAGE, "'%s' is not a token; api sends only tokens to Graph", name);
+	if (*e != NULL)
 		return 0;
 	if (o->page == NULL && o->token == NULL)
 		return fail(EXIT_NOTFOUND, "no user-token in %s, and the path names no stored page; "

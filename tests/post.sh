@@ -394,6 +394,12 @@ e = json.loads(open(sys.argv[1]).readline())
 assert e["body"]["source"]["sha256"] == sys.argv[2] and e["body"]["published"] == "false", e["body"]
 assert e["token_in"] == "body" and e["query"] == {}
 ' "$(log_since "$mark")" "$(sha "$T/a.png")"
+m=$(log_mark)
+for name in app-secret app-id; do
+	run 64 "api --token $name is refused" -- fbv api --token "$name" me
+	err_has "'$name' is not a token; api sends only tokens to Graph"
+done
+check "api --token with a non-token: no request reached Graph" -- test "$(log_mark)" -eq "$m"
 run 0 "api --token" -- fbv api --token page/1002 1002/scheduled_posts
 check "api --token: an answer" -- grep -q '^{"data":\[' "$T/out"
 run 77 "api --token wins over the path: another page's token" -- fbv api --token page/1002 1001/scheduled_posts
