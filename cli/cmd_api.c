@@ -186,20 +186,14 @@ load(struct ctx *c, const struct api_opts *o, const char *path, struct api_creds
 {
 	const struct entry *e;
 	struct vault *v;
-	bool asked;
 	int r;
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
 	if ((r = token_entry(c, o, path, v, &e)) == 0 &&
-	    (r = app_id_of(v, NULL, k->app_id)) == 0 &&
-	    (r = app_secret_of(v, &k->secret, &asked)) == 0 &&
-	    (r = stored_values(v, k)) == 0) {
-		if (o->verbose)
-			msg("using the token %s", e->name);
-		if (sbuf_put(&k->token, e->value, e->value_len) != FBV_OK)
-			r = fail(EXIT_USAGE, "'%s' is too long to be a token", e->name);
-	}
+	    (r = call_credentials(v, e, k->app_id, &k->secret, &k->token)) == 0 &&
+	    (r = stored_values(v, k)) == 0 && o->verbose)
+		msg("using the token %s", e->name);
 	vault_free(v);
 	return r;
 }

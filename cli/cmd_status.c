@@ -177,8 +177,6 @@ inspect_inputs(const struct ctx *c, const struct vault *v, const char *name,
 	const struct entry *e = vault_find(v, name);
 	const char *kind;
 	size_t klen;
-	bool asked;
-	int r;
 
 	if (e == NULL)
 		return fail(EXIT_NOTFOUND, "no entry '%s' in %s", name, c->vault_path);
@@ -187,11 +185,7 @@ inspect_inputs(const struct ctx *c, const struct vault *v, const char *name,
 		return fail(EXIT_USAGE, "'%s' is not a token (its kind is %.*s); inspect sends "
 		    "only tokens to Graph", name, (int)klen, kind);
 	}
-	if (sbuf_put(token, e->value, e->value_len) != FBV_OK)
-		return fail(EXIT_USAGE, "'%s' is too long to be a token", name);
-	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, secret, &asked)) != 0)
-		return r;
-	return 0;
+	return call_credentials(v, e, app_id, secret, token);
 }
 
 int

@@ -122,6 +122,20 @@ scopes_check(const struct entry *e)
 	    "run login again", e->name, want);
 }
 
+int
+call_credentials(const struct vault *v, const struct entry *e, char app_id[64],
+    struct sbuf *secret, struct sbuf *token)
+{
+	bool asked;
+	int r;
+
+	if ((r = app_id_of(v, NULL, app_id)) != 0 || (r = app_secret_of(v, secret, &asked)) != 0)
+		return r;
+	if (sbuf_put(token, e->value, e->value_len) != FBV_OK)
+		return fail(EXIT_USAGE, "'%s' is too long to be a token", e->name);
+	return 0;
+}
+
 /* The page token and the app's credentials, out of the vault. */
 static int
 page_credentials(struct ctx *c, const char *page, bool dry_run, struct page_session *s,
@@ -129,20 +143,17 @@ page_credentials(struct ctx *c, const char *page, bool dry_run, struct page_sess
 {
 	const struct entry *e;
 	struct vault *v;
-	bool asked;
 	int r;
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
 	if ((r = page_pick(c, page, v, &e)) == 0 &&
-	    (!dry_run || (r = scopes_check(e)) == 0) &&
-	    (r = app_id_of(v, NULL, app_id)) == 0 &&
-	    (r = app_secret_of(v, secret, &asked)) == 0) {
+	    (!dry_run || (r = scopes_check(e)) == 0)) {
 		snprintf(s->page_id, sizeof(s->page_id), "%s", e->name + strlen("page/"));
 		if (!digits(s->page_id))
 			r = fail(EXIT_USAGE, "invalid page id '%s'", s->page_id);
-		else if (sbuf_put(&s->token, e->value, e->value_len) != FBV_OK)
-			r = fail(EXIT_USAGE, "'%s' is too long to be a token", e->name);
+		else
+			r = call_credentials(v, e, app_id, secret, &s->token);
 	}
 	vault_free(v);
 	return r;

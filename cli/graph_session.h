@@ -18,6 +18,11 @@ int app_id_of(const struct vault *v, const char *given, char out[64]);
 /* The App Secret: the entry app-secret, else asked for without echo
  * (*asked then says so: login stores it at the end). 0 or an exit code. */
 int app_secret_of(const struct vault *v, struct sbuf *out, bool *asked);
+/* What a call with a stored token needs from the vault: the App ID, the
+ * App Secret (asked for when not stored, not kept) and a copy of e's
+ * token. 0 or an exit code. */
+int call_credentials(const struct vault *v, const struct entry *e, char app_id[64],
+    struct sbuf *secret, struct sbuf *token);
 /* graph_open() with the HTTPS module, which may be missing. */
 int graph_connect(const struct graph_conf *conf, const char *app_id, const struct sbuf *secret,
     struct graph **g);
