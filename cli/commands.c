@@ -43,6 +43,9 @@ static const struct option delete_opts[] = { { "page", required_argument, NULL, 
 	{ "yes", no_argument, NULL, 'y' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
+static const struct option identity_opts[] = { { "output", required_argument, NULL, 'o' }, END };
+static const struct option recipients_opts[] = { { "name", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
 
 const struct command commands[] = {
 	{ "init", cmd_init, "[--kdf interactive|moderate|sensitive]",
@@ -100,6 +103,14 @@ const struct command commands[] = {
 	{ "doctor", cmd_doctor, "[--json]",
 	  "check the vault, its permissions, its tokens and this installation", "+h",
 	  json_opts, 0, 0, NULL },
+	{ "identity", cmd_identity, "new [-o FILE] | show [FILE]",
+	  "make an X25519 identity file (0600) and print its public key, or show it", "ho:",
+	  identity_opts, 1, 2, "identity takes new [-o FILE] or show [FILE]" },
+	{ "recipients", cmd_recipients, "add KEY [--name LABEL] | add -R FILE | rm KEY|LABEL | "
+	  "list [--json]", "the vault's members: recipient slots and the committed list",
+	  "hR:", recipients_opts, 1, 2, "recipients takes add, rm or list" },
+	{ "git-setup", cmd_git_setup, "",
+	  "diff and merge drivers for the vault in this git repository", "+h", NULL, 0, 0, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
 
@@ -109,6 +120,18 @@ static const struct command help_command = {
 	0, 1, NULL,
 };
 
+/* What git-setup configures git to run: not listed, documented in
+ * fbvault(1) under git-setup. */
+static const struct command hidden[] = {
+	{ "git-merge", cmd_git_merge, "BASE OURS THEIRS [PATH]",
+	  "git's merge driver: a three-way merge of vault versions into OURS", "+h", NULL, 3, 4,
+	  "git-merge takes BASE OURS THEIRS [PATH] (git's %O %A %B %P)" },
+	{ "git-diff", cmd_git_diff, "FILE",
+	  "git's textconv: a version's entry names and metadata, never a value", "+h", NULL, 1, 1,
+	  "git-diff takes one FILE" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL },
+};
+
 const struct command *
 command_find(const char *name)
 {
@@ -116,6 +139,9 @@ command_find(const char *name)
 
 	if (strcmp(name, help_command.name) == 0)
 		return &help_command;
+	for (cmd = hidden; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;

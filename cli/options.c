@@ -4,6 +4,7 @@
 #include "errors.h"
 #include "options.h"
 #include "out.h"
+#include "identities.h"
 
 #define OWN_MAX 16
 
@@ -32,6 +33,8 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 	case 'R':
 		c->accept_rollback = true;
 		return OPT_HANDLED;
+	case OPT_IDENTITY: case OPT_IDENTITY_FD:
+		return identity_option(c, self, opt, arg);
 	case 'h':
 		print_help(self, stdout);
 		return OPT_HELP;
