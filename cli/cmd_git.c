@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../crypto/errors.h"
@@ -406,6 +407,17 @@ print_slots(const struct vault *v)
 	putchar('\n');
 }
 
+/* To the second: a change shows in the diff even within the minute. */
+static void
+utc_seconds(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
 static void
 print_open(const struct vault *v)
 {
@@ -421,8 +433,8 @@ print_open(const struct vault *v)
 		const struct entry *e = vault_entry(v, i);
 
 		kind = entry_kind(e, &klen);
-		format_time(e->created, created, sizeof(created));
-		format_time(e->updated, updated, sizeof(updated));
+		utc_seconds(e->created, created, sizeof(created));
+		utc_seconds(e->updated, updated, sizeof(updated));
 		expiry_text(e, expires, sizeof(expires));
 		printf("entry %s kind=", e->name);
 		term_escape(stdout, kind, klen);

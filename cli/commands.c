@@ -8,6 +8,8 @@
 #define END { NULL, 0, NULL, 0 }
 
 static const struct option kdf_opts[] = { { "kdf", required_argument, NULL, 'k' }, END };
+static const struct option passwd_opts[] = { { "kdf", required_argument, NULL, 'k' },
+	{ "remove", no_argument, NULL, 'r' }, END };
 static const struct option put_opts[] = { { "force", no_argument, NULL, 'f' },
 	{ "binary", no_argument, NULL, 'b' }, END };
 static const struct option get_opts[] = { { "no-newline", no_argument, NULL, 'n' }, END };
@@ -58,7 +60,8 @@ const struct command commands[] = {
 	{ "list", cmd_list, "[--json]", "names and metadata, never values", "+h", list_opts,
 	  0, 0, NULL },
 	{ "rm", cmd_rm, "NAME", "remove an entry", "+h", NULL, 1, 1, "rm takes one NAME" },
-	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase", "+h", kdf_opts,
+	{ "passwd", cmd_passwd, "[--kdf LEVEL] | --remove",
+	  "set a new passphrase, or remove the passphrase slot", "+h", passwd_opts,
 	  0, 0, NULL },
 	{ "exec", cmd_exec, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
 	  "[--allow-nested] [--] CMD [ARG...]",

@@ -30,7 +30,7 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 	case 'K':
 		c->no_keyring = true;
 		return OPT_HANDLED;
-	case 'R':
+	case OPT_ACCEPT_ROLLBACK:
 		c->accept_rollback = true;
 		return OPT_HANDLED;
 	case OPT_IDENTITY: case OPT_IDENTITY_FD:

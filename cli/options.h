@@ -13,13 +13,14 @@
 /* Past every short option's character, so no command's can clash. */
 #define OPT_IDENTITY 0x100
 #define OPT_IDENTITY_FD 0x101
+#define OPT_ACCEPT_ROLLBACK 0x102 /* was 'R', which recipients add -R needs */
 
 #define COMMON_LONGOPTS \
 	{ "vault", required_argument, NULL, 'V' }, \
 	{ "passphrase-fd", required_argument, NULL, 'P' }, \
 	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
 	{ "no-keyring", no_argument, NULL, 'K' }, \
-	{ "accept-rollback", no_argument, NULL, 'R' }, \
+	{ "accept-rollback", no_argument, NULL, OPT_ACCEPT_ROLLBACK }, \
 	{ "identity", required_argument, NULL, OPT_IDENTITY }, \
 	{ "identity-fd", required_argument, NULL, OPT_IDENTITY_FD }, \
 	{ "help", no_argument, NULL, 'h' }
