@@ -161,14 +161,17 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 		fix(rep, ck, "sudo chown %u %s", (unsigned)geteuid(), path);
 		return -1;
 	}
-	if ((st.st_mode & 077) != 0) {
+	/* readable by others: a git clone; refused only with a passphrase slot */
+	r = (st.st_mode & 033) != 0 ? FBV_ERR_PERM : vault_load(path, v);
+	if (r == FBV_ERR_PERM || r == FBV_ERR_SHARED_PASS) {
 		ck = add(rep, "vault", ST_FAIL, EXIT_DENIED, "%s is mode %04o: group or others "
-		    "can %s it", path, (unsigned)(st.st_mode & 07777),
-		    (st.st_mode & 022) != 0 ? "write" : "read");
+		    "can %s it%s", path, (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & 022) != 0 ? "write" : "read", r == FBV_ERR_SHARED_PASS ?
+		    ", and it has a passphrase slot they could guess offline" : "");
 		fix(rep, ck, "chmod 600 %s", path);
 		return -1;
 	}
-	if ((r = vault_load(path, v)) == FBV_ERR_DIR_OWNER || r == FBV_ERR_DIR_MODE)
+	if (r == FBV_ERR_DIR_OWNER || r == FBV_ERR_DIR_MODE)
 		return -1;      /* the directory check says why, and what fixes it */
 	if (r != FBV_OK) {
 		ck = add(rep, "vault", ST_FAIL, err_exit_code(r), "%s: %s", path, fbv_strerror(r));
