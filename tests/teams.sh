@@ -127,6 +127,15 @@ expect 77 "readable by others with a passphrase slot is refused" -- fbv --vault 
 err_has "has a passphrase slot, which they could guess offline"
 check "... unchanged" -- test "$(sha "$T/p/own")" = "$before"
 chmod 600 "$T/p/own"
+# A bad default identity file is skipped with a notice: a vault the
+# passphrase opens still opens.
+mkdir -p "$T/home/ci/.config/fbvault"
+cp "$T/id/ci.key" "$T/home/ci/.config/fbvault/identity"
+chmod 644 "$T/home/ci/.config/fbvault/identity"
+expect 0 "a 0644 default identity is skipped" -- \
+	m ci env -u FBVAULT_IDENTITY_FILE FBVAULT_PASSPHRASE_FILE="$T/pass" "$FBVAULT_BIN" --vault "$T/p/own" get own
+err_says "identity: group or others can read or write it (chmod 600 it); not using it"
+rm -rf "$T/home/ci/.config"
 
 # --- CI: an identity file, a descriptor; no passphrase, no terminal -------------
 expect 0 "ci: --identity FILE, no terminal" -- \
@@ -253,6 +262,21 @@ check "... alice and bob" -- test "$(cut -c1-62 "$T/out" | tr '\n' ' ')" = "$ALI
 m bob git push -q origin main 2> /dev/null || not_ok "bob: push"
 m ci git pull -q --no-rebase 2> /dev/null || not_ok "ci: pull"
 expect 77 "ci, removed on one side, cannot open the merge" -- f ci get app-id
+
+# The merge driver has no terminal: without an identity it fails, ours stays.
+m alice git pull -q --no-rebase 2> /dev/null || not_ok "alice: pull"
+put alice page/1001 "PAGETOKEN-alice2-1001-No"
+m alice sh -c 'git commit -qam "alice: 1001 again" && git push -q origin main' 2> /dev/null || not_ok "alice: push"
+put bob page/2002 "PAGETOKEN-bob3-2002-Pq"
+m bob git commit -qam "bob: 2002 again" || not_ok "bob: commit"
+ours=$(sha "$T/bob/vault")
+expect 1 "bob: git pull without his identity: the driver fails" -- \
+	m bob env -u FBVAULT_IDENTITY_FILE git pull --no-rebase
+err_says "cannot open the common ancestor's version without a terminal: give your identity (FBVAULT_IDENTITY_FILE)"
+check "... ours is left in place" -- test "$(sha "$T/bob/vault")" = "$ours"
+m bob git merge --abort 2> /dev/null
+expect 0 "bob: the same pull with his identity" -- m bob git pull --no-rebase -q
+m bob git push -q origin main 2> /dev/null || not_ok "bob: push"
 
 # The same entry changed on both sides: a conflict, names only, no plaintext.
 m alice git pull -q --no-rebase 2> /dev/null || not_ok "alice: pull"
