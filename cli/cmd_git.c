@@ -93,8 +93,9 @@ run_git(const char *dir, const char *const *args, char *out, size_t outcap)
 	close(fds[0]);
 	out[got] = '\0';
 	out[strcspn(out, "\n")] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../crypto/errors.h"
 #include "../vault/identity_file.h"
@@ -110,6 +111,9 @@ load_fd(int fd, struct x25519_keypair **out)
 	size_t line;
 	int r = identity_read_fd(fd, out, &line);
 
+	/* read once, and gone: exec's child must not find it open */
+	if (fd > STDERR_FILENO)
+		close(fd);
 	snprintf(what, sizeof(what), "--identity-fd %d", fd);
 	return r == FBV_OK ? 0 : fail_identity(r, what, line);
 }

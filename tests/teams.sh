@@ -146,6 +146,8 @@ expect 0 "ci: --identity-fd 3 from a pipe, no terminal" -- \
 check "... the value" -- test "$(cat "$T/out")" = "APPID-4417"
 expect 0 "ci: exec with its identity" -- \
 	m ci env -u FBVAULT_IDENTITY_FILE setsid -w "$FBVAULT_BIN" --identity "$T/id/ci.key" exec -e SECRET=app-secret -- sh -c 'test "$SECRET" = APPSECRET-k2Jq9'
+expect 0 "exec's child gets neither FBVAULT_IDENTITY_FILE nor the identity descriptor" -- \
+	m ci sh -c '"$1" --identity-fd 3 exec -e S=app-id -- sh -c "test -z \"\${FBVAULT_IDENTITY_FILE+x}\" && test ! -e /proc/\$\$/fd/3 && test \"\$S\" = APPID-4417" 3< "$2"' _ "$FBVAULT_BIN" "$T/id/ci.key"
 expect 77 "ci without its identity: refused, no prompt" -- \
 	m ci env -u FBVAULT_IDENTITY_FILE setsid -w "$FBVAULT_BIN" get app-id
 err_says "no passphrase slot, and no identity (--identity FILE) opened the vault"
