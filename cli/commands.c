@@ -8,6 +8,8 @@
 #define END { NULL, 0, NULL, 0 }
 
 static const struct option kdf_opts[] = { { "kdf", required_argument, NULL, 'k' }, END };
+static const struct option passwd_opts[] = { { "kdf", required_argument, NULL, 'k' },
+	{ "remove", no_argument, NULL, 'r' }, END };
 static const struct option put_opts[] = { { "force", no_argument, NULL, 'f' },
 	{ "binary", no_argument, NULL, 'b' }, END };
 static const struct option get_opts[] = { { "no-newline", no_argument, NULL, 'n' }, END };
@@ -43,6 +45,9 @@ static const struct option delete_opts[] = { { "page", required_argument, NULL, 
 	{ "yes", no_argument, NULL, 'y' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
+static const struct option identity_opts[] = { { "output", required_argument, NULL, 'o' }, END };
+static const struct option recipients_opts[] = { { "name", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
 
 const struct command commands[] = {
 	{ "init", cmd_init, "[--kdf interactive|moderate|sensitive]",
@@ -55,7 +60,8 @@ const struct command commands[] = {
 	{ "list", cmd_list, "[--json]", "names and metadata, never values", "+h", list_opts,
 	  0, 0, NULL },
 	{ "rm", cmd_rm, "NAME", "remove an entry", "+h", NULL, 1, 1, "rm takes one NAME" },
-	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase", "+h", kdf_opts,
+	{ "passwd", cmd_passwd, "[--kdf LEVEL] | --remove",
+	  "set a new passphrase, or remove the passphrase slot", "+h", passwd_opts,
 	  0, 0, NULL },
 	{ "exec", cmd_exec, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
 	  "[--allow-nested] [--] CMD [ARG...]",
@@ -100,6 +106,14 @@ const struct command commands[] = {
 	{ "doctor", cmd_doctor, "[--json]",
 	  "check the vault, its permissions, its tokens and this installation", "+h",
 	  json_opts, 0, 0, NULL },
+	{ "identity", cmd_identity, "new [-o FILE] | show [FILE]",
+	  "make an X25519 identity file (0600) and print its public key, or show it", "ho:",
+	  identity_opts, 1, 2, "identity takes new [-o FILE] or show [FILE]" },
+	{ "recipients", cmd_recipients, "add KEY [--name LABEL] | add -R FILE | rm KEY|LABEL | "
+	  "list [--json]", "the vault's members: recipient slots and the committed list",
+	  "hR:", recipients_opts, 1, 2, "recipients takes add, rm or list" },
+	{ "git-setup", cmd_git_setup, "",
+	  "diff and merge drivers for the vault in this git repository", "+h", NULL, 0, 0, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL },
 };
 
@@ -109,6 +123,18 @@ static const struct command help_command = {
 	0, 1, NULL,
 };
 
+/* What git-setup configures git to run: not listed, documented in
+ * fbvault(1) under git-setup. */
+static const struct command hidden[] = {
+	{ "git-merge", cmd_git_merge, "BASE OURS THEIRS [PATH]",
+	  "git's merge driver: a three-way merge of vault versions into OURS", "+h", NULL, 3, 4,
+	  "git-merge takes BASE OURS THEIRS [PATH] (git's %O %A %B %P)" },
+	{ "git-diff", cmd_git_diff, "FILE",
+	  "git's textconv: a version's entry names and metadata, never a value", "+h", NULL, 1, 1,
+	  "git-diff takes one FILE" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL },
+};
+
 const struct command *
 command_find(const char *name)
 {
@@ -116,6 +142,9 @@ command_find(const char *name)
 
 	if (strcmp(name, help_command.name) == 0)
 		return &help_command;
+	for (cmd = hidden; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;

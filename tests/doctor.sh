@@ -23,7 +23,7 @@ schema() {
 	assert set(d) == {"ok", "checks"}, d.keys()
 	assert d["ok"] is (sys.argv[2] == "true"), d["ok"]
 	names = {"vault", "directory", "kdf", "keyring", "timed-unlock", "tokens", "token",
-	         "rollback", "slots", "memory-lock", "core-dumps", "ca-bundle", "http-module"}
+	         "rollback", "slots", "recipients", "memory-lock", "core-dumps", "ca-bundle", "http-module"}
 	assert d["checks"], "no checks"
 	for c in d["checks"]:
 	    assert c["name"] in names, c
