@@ -180,7 +180,7 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 		return -1;
 	}
 	add(rep, "vault", ST_OK, 0, "%s: mode %04o, yours, format version %u", path,
-	    (unsigned)(st.st_mode & 07777), FBV_VERSION);
+	    (unsigned)(st.st_mode & 07777), (unsigned)(*v)->version);
 	return 0;
 }
 
