@@ -72,6 +72,7 @@ struct graph_error {
 	int code;                       /* 0 for a refusal fbvault detected itself */
 	int subcode;
 	bool is_transient;
+	bool transient_said;            /* is_transient was in the answer */
 	char type[64];
 	char message[256];
 	char fbtrace_id[64];

@@ -124,9 +124,13 @@ fill_graph_error(const struct json *j, int e, struct graph_error *err)
 {
 	int v;
 
+	/* Real answers carry a code and nothing else ({"error":{"code":2}}):
+	 * the code alone classifies them. */
 	if (json_type(j, e) != JSON_OBJECT ||
-	    read_int(j, json_get(j, e, "code"), &err->code) != FBV_OK ||
-	    read_cut(j, json_get(j, e, "message"), err->message, sizeof(err->message)) != FBV_OK)
+	    read_int(j, json_get(j, e, "code"), &err->code) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "message")) >= 0 &&
+	    read_cut(j, v, err->message, sizeof(err->message)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
 	if ((v = opt(j, e, "error_subcode")) >= 0 && read_int(j, v, &err->subcode) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
@@ -135,8 +139,11 @@ fill_graph_error(const struct json *j, int e, struct graph_error *err)
 	if ((v = opt(j, e, "fbtrace_id")) >= 0 &&
 	    read_cut(j, v, err->fbtrace_id, sizeof(err->fbtrace_id)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
-	if ((v = opt(j, e, "is_transient")) >= 0 && json_bool(j, v, &err->is_transient) != FBV_OK)
-		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "is_transient")) >= 0) {
+		if (json_bool(j, v, &err->is_transient) != FBV_OK)
+			return FBV_ERR_PROTOCOL;
+		err->transient_said = true;
+	}
 	if ((v = opt(j, e, "error_user_msg")) >= 0 &&
 	    read_cut(j, v, err->user_msg, sizeof(err->user_msg)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
@@ -148,18 +155,27 @@ clear_graph_fields(struct graph_error *err)
 {
 	err->code = 0;
 	err->subcode = 0;
-	err->is_transient = false;
+	err->is_transient = err->transient_said = false;
 	err->type[0] = err->message[0] = err->fbtrace_id[0] = err->user_msg[0] = '\0';
 }
 
-/* Code 1 is Graph's "unknown error", retried; but the exchange also
- * answers code 1 when the App Secret is wrong, which no retry fixes. */
-int
-parse_error_class(const struct graph_error *err)
+/* Codes 1 and 2 are Graph's "unknown error" and "service error", retried
+ * unless Graph says is_transient false; the exchange also answers code 1
+ * when the App Secret is wrong, which no retry fixes. */
+bool
+parse_bad_secret(const struct graph_error *err)
 {
 	static const char bad_secret[] = "Error validating client secret";
 
-	if (err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0)
+	return err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0;
+}
+
+int
+parse_error_class(const struct graph_error *err)
+{
+	if (parse_bad_secret(err))
+		return FBV_ERR_REFUSED;
+	if ((err->code == 1 || err->code == 2) && err->transient_said && !err->is_transient)
 		return FBV_ERR_REFUSED;
 	switch (err->code) {
 	case 1: case 2: case 4: case 17: case 32: case 341: case 613:

@@ -135,6 +135,22 @@ static const struct error_case error_cases[] = {
 	  "Unsupported get request. Object with ID '4242' does not exist" },
 	{ 101, 0, "Error validating application. Invalid application ID.", "", GRAPH_CALL_EXCHANGE,
 	  FBV_ERR_REFUSED, EX_NOPERM, "invalid App ID (code 101): check app-id" },
+	{ 1, 0, "An unknown error occurred", ",\"is_transient\":false", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "the Graph API failed the request (code 1) and says it "
+	  "is not temporary: retrying will not help; graph says: An unknown error occurred" },
+	{ 2, 0, "An unexpected error has occurred.", ",\"is_transient\":false", GRAPH_CALL_PAGE,
+	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "(code 2) and says it is not temporary" },
+	{ 341, 0, "(#341) Application limit reached", "", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 341): wait and retry" },
+	{ 80001, 0, "(#80001) There have been too many calls to this Page account.", "",
+	  GRAPH_CALL_ACCOUNTS, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 80001)" },
+	{ 80014, 0, "(#80014) too many calls", "", GRAPH_CALL_PAGE,
+	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 80014)" },
+	{ 0, 458, "The user has not authorized application.", "", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_REFUSED, EX_NOPERM, "the app is not installed for this user (code 0/458)" },
+	{ 100, 0, "You must provide an app access token, or a user access token that is an owner "
+	  "or developer of the app", "", GRAPH_CALL_DEBUG, FBV_ERR_REFUSED, EX_NOPERM,
+	  "debug_token refused the app token (code 100): check app-id and app-secret" },
 	{ 368, 0, "Temporarily blocked for policies violations", "", GRAPH_CALL_PAGE,
 	  FBV_ERR_REFUSED, EX_NOPERM, "the Graph API refused the request (code 368): Temporarily "
 	  "blocked for policies violations" },
@@ -171,6 +187,19 @@ test_error_bodies(void)
 	r = answer(400, "{\"error\":{\"message\":\"m\",\"code\":100}}", GRAPH_CALL_PAGE, &ge);
 	CHECK(r == FBV_ERR_REFUSED && exit_code_of(r, &ge) == EX_DATAERR);
 	CHECK(strstr(line, "fbtrace_id") == NULL);
+	/* a code and nothing else is classified by its code */
+	r = answer(400, "{\"error\":{\"code\":190}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(r == FBV_ERR_REFUSED && exit_code_of(r, &ge) == EX_NOPERM && ge.message[0] == '\0');
+	CHECK(says("the access token was rejected (code 190): get a fresh one"));
+	r = answer(500, "{\"error\":{\"code\":2}}", GRAPH_CALL_ACCOUNTS, &ge);
+	CHECK(r == FBV_ERR_TEMPFAIL && exit_code_of(r, &ge) == EX_TEMPFAIL);
+	CHECK(says("temporary error (code 2): retry later"));
+	r = answer(400, "{\"error\":{\"code\":2,\"is_transient\":false}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(r == FBV_ERR_REFUSED && strstr(line, "retry later") == NULL);
+	CHECK(says("retrying will not help") && strstr(line, "graph says") == NULL);
+	r = answer(400, "{\"error\":{\"code\":100}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(says("unknown page or bad parameter (code 100): check the page id") &&
+	    strstr(line, "graph says") == NULL);
 	/* an error body with status 200 is still an error */
 	r = answer(200, "{\"error\":{\"message\":\"m\",\"code\":190,\"error_subcode\":467}}",
 	    GRAPH_CALL_PAGE, &ge);
@@ -191,7 +220,6 @@ test_not_graph_errors(void)
 		{ 200, "{\"access_token\": \"EAA\x01<garbage>, ]] not json" },
 		{ 400, "{\"error\":\"invalid_request\"}" },
 		{ 400, "{\"error\":{\"message\":\"m\"}}" },                           /* no code */
-		{ 400, "{\"error\":{\"code\":190}}" },                                /* no message */
 		{ 400, "{\"error\":{\"code\":\"x\",\"message\":\"m\"}}" },
 		{ 400, "{\"error\":{\"code\":-1,\"message\":\"m\"}}" },
 		{ 400, "{\"error\":{\"code\":1.5,\"message\":\"m\"}}" },
