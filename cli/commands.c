@@ -24,7 +24,8 @@ static const struct option env_opts[] = { { "page", required_argument, NULL, 'p'
 static const struct option inject_opts[] = { { "input", required_argument, NULL, 'i' },
 	{ "output", required_argument, NULL, 'o' }, END };
 static const struct option login_opts[] = { { "app-id", required_argument, NULL, 'a' },
-	{ "page", required_argument, NULL, 'p' }, END };
+	{ "page", required_argument, NULL, 'p' },
+	{ "system-user", no_argument, NULL, 's' }, END };
 static const struct option post_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "message", required_argument, NULL, 'm' },
 	{ "message-file", required_argument, NULL, 'M' },
@@ -68,7 +69,7 @@ const struct command commands[] = {
 	{ "inject", cmd_inject, "[-i TEMPLATE] [-o OUTPUT]",
 	  "fill in the {{ fbvault:NAME }} references of a template", "+hi:o:", inject_opts,
 	  0, 0, NULL },
-	{ "login", cmd_login, "[--app-id ID] [--page PAGE_ID]...",
+	{ "login", cmd_login, "[--app-id ID] [--page PAGE_ID]... [--system-user]",
 	  "exchange a short-lived token (stdin) for long-lived user and page tokens", "+h",
 	  login_opts, 0, 0, NULL },
 	{ "status", cmd_status, "[--json]", "every stored token, its kind and expiry (offline)",

@@ -90,7 +90,10 @@ app_secret_of(const struct vault *v, struct sbuf *out, bool *asked)
 
 	sbuf_init(out, GRAPH_SECRET_MAX + 1);
 	*asked = false;
-	if ((p = entry_value(v, "app-secret", &len)) != NULL)
+	if ((p = entry_value(v, "app-secret", &len)) != NULL && len == 0)
+		return fail(EXIT_USAGE, "the entry app-secret is empty: store the App Secret (App "
+		    "settings > Basic) with: fbvault put -f app-secret");
+	if (p != NULL)
 		return sbuf_put(out, p, len) == FBV_OK ? 0 : fail(EXIT_USAGE,
 		    "the entry app-secret is longer than %d bytes", GRAPH_SECRET_MAX);
 	if (!have_tty())

@@ -32,6 +32,9 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 	case 'R':
 		c->accept_rollback = true;
 		return OPT_HANDLED;
+	case 'Q':
+		c->quiet = true;
+		return OPT_HANDLED;
 	case 'h':
 		print_help(self, stdout);
 		return OPT_HELP;

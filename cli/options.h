@@ -15,6 +15,7 @@
 	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
 	{ "no-keyring", no_argument, NULL, 'K' }, \
 	{ "accept-rollback", no_argument, NULL, 'R' }, \
+	{ "quiet", no_argument, NULL, 'Q' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* A command's own option: -1 to go on, or an exit code. */

@@ -46,7 +46,5 @@ int parse_success(const struct json *j);
 /* Tokens as fbvault accepts them: 1..GRAPH_TOKEN_MAX printable ASCII
  * bytes, no space. */
 bool token_ok(const unsigned char *t, size_t len);
-void graph_page_init(struct graph_page *p);
-void graph_token_info_init(struct graph_token_info *t);
 
 #endif
