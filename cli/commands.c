@@ -42,6 +42,12 @@ static const struct option api_opts[] = { { "page", required_argument, NULL, 'p'
 	{ "show-secrets", no_argument, NULL, 'S' }, END };
 static const struct option delete_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "yes", no_argument, NULL, 'y' }, END };
+static const struct option refresh_opts[] = { { "page", required_argument, NULL, 'p' }, END };
+static const struct option check_opts[] = { { "warn", required_argument, NULL, 'w' },
+	{ "notify", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
+static const struct option log_opts[] = { { "since", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
 
@@ -90,6 +96,15 @@ const struct command commands[] = {
 	  "[-F KEY=@FILE]... [--paginate] [--show-secrets] [-v]",
 	  "call the Graph API with a stored token; the answer's JSON on stdout, secrets redacted",
 	  "hX:f:F:v", api_opts, 1, 1, "api takes one PATH" },
+	{ "check", cmd_check, "[--warn DURATION] [--notify] [--json]",
+	  "ask Graph about every stored token: alive, able to post, expiring (exit 1: soon)",
+	  "+h", check_opts, 0, 0, NULL },
+	{ "refresh", cmd_refresh, "[--page PAGE_ID]...",
+	  "re-derive the page tokens from the stored user token, checked, all or nothing", "+h",
+	  refresh_opts, 0, 0, NULL },
+	{ "log", cmd_log, "[--since TIME] [--json]",
+	  "which command used which stored value, and when (names only)", "+h", log_opts, 0, 0,
+	  NULL },
 	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
 	  "open the vault with the desktop keyring (Secret Service)", "h", json_opts, 1, 1,
 	  "keyring takes one of enable, disable, status" },

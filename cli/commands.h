@@ -30,6 +30,9 @@ COMMAND_FN(cmd_unlock);
 COMMAND_FN(cmd_lock);
 COMMAND_FN(cmd_doctor);
 COMMAND_FN(cmd_help);
+COMMAND_FN(cmd_check);
+COMMAND_FN(cmd_refresh);
+COMMAND_FN(cmd_log);
 
 /* The commands and exit codes, for help and a bare fbvault. */
 void help_all(FILE *f);

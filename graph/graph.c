@@ -445,14 +445,11 @@ accounts_page(const struct json *j, void *state, struct sbuf *next)
 	return parse_accounts(j, w->pages, w->n, &w->cap, next);
 }
 
-int
-graph_accounts(struct graph *g, const struct sbuf *user_token,
+static int
+accounts_fetch(struct graph *g, const struct sbuf *user_token, const char *fields,
     struct graph_page **pages, size_t *n, struct graph_error *err)
 {
-	/* Every field login stores, and the largest page of results: 30
-	 * pages in one answer. */
-	static const char fields[] = "id,name,access_token,tasks," GRAPH_IG_FIELD;
-	static const char limit[] = "100";
+	static const char limit[] = "100";      /* the largest page of results */
 	struct graph_error scratch;
 	struct sbuf u;
 	int r;
@@ -464,7 +461,7 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
 	if ((r = graph_url(g, &u, "me/accounts")) == FBV_OK &&
-	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) == FBV_OK &&
+	    (r = url_param(&u, true, "fields", fields, strlen(fields))) == FBV_OK &&
 	    (r = url_param(&u, false, "limit", limit, sizeof(limit) - 1)) == FBV_OK &&
 	    (r = graph_put_token(g, &u, false, user_token->data, user_token->len)) == FBV_OK)
 		r = graph_walk(g, user_token, &u, accounts_page,
@@ -476,6 +473,22 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 		*n = 0;
 	}
 	return r;
+}
+
+int
+graph_accounts(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err)
+{
+	/* every field login stores, at once */
+	return accounts_fetch(g, user_token, "id,name,access_token,tasks," GRAPH_IG_FIELD, pages,
+	    n, err);
+}
+
+int
+graph_page_tasks(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err)
+{
+	return accounts_fetch(g, user_token, "id,name,tasks", pages, n, err);
 }
 
 int

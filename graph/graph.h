@@ -174,6 +174,9 @@ int graph_page_token(struct graph *g, const struct sbuf *user_token, const char 
  * graph_pages_free() it. */
 int graph_accounts(struct graph *g, const struct sbuf *user_token,
     struct graph_page **pages, size_t *n, struct graph_error *err);
+/* The same without the tokens: id, name and tasks of each page. */
+int graph_page_tasks(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err);
 /* Inspects token with the app token (APP_ID|APP_SECRET). An invalid
  * token is FBV_OK with out->is_valid false and out->err_* saying why.
  * graph_token_info_free() out, also after a failure. */
