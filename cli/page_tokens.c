@@ -411,6 +411,7 @@ checked_summary(const struct checked *cs, size_t n)
 	    "never" : "unknown");
 	for (i = 1; i < n; i++) {
 		p = cs[i].page;
+		ig[0] = '\0';
 		graph_escape(name, sizeof(name), p->name ? p->name : "-", p->name ? strlen(p->name) : 1);
 		if (p->ig_id[0] != '\0')
 			graph_escape(ig, sizeof(ig), p->ig_username ? p->ig_username : p->ig_id,
