@@ -316,6 +316,27 @@ printf 'garbage line\n1 get bad..name\n' >> "$LOG"
 expect 0 "log with bad lines" -- fbv log
 err_has "warning: 2 lines of $LOG do not read; skipped"
 check "the good lines still shown" -- test "$(wc -l < "$T/out")" -eq 9
+# The use log's test vectors: each line alone in the log; a good one is
+# shown, a bad one skipped with a warning; log never writes the file.
+vectors=0
+while IFS= read -r v; do
+	vectors=$((vectors + 1))
+	python3 -c 'import json, sys; sys.stdout.write(json.loads(sys.argv[1])["line"] + "\n")' "$v" > "$LOG"
+	ok=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["ok"])' "$v")
+	why=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["why"])' "$v")
+	before=$(sha256sum < "$LOG")
+	expect 0 "log vector: $why" -- fbv log --json
+	if [ "$ok" = True ]; then
+		check "log vector: $why: one record, no warning" -- sh -c 'test ! -s "$2" && python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))) == 1" "$1"' sh "$T/out" "$T/err"
+	else
+		check "log vector: $why: skipped" -- sh -c 'test "$(cat "$1")" = "[]"' sh "$T/out"
+		err_has "warning: 1 line of $LOG does not read; skipped"
+	fi
+	check "log vector: $why: the file unchanged" -- test "$(sha256sum < "$LOG")" = "$before"
+done < "$FBVAULT_SRC/tests/vectors/uselog.jsonl"
+check "26 use-log vectors" -- test "$vectors" -eq 26
+rm -f "$LOG"
+expect 0 "get, logged again" -- fbv get app-id
 # size-bounded: the oldest lines go
 python3 -c '
 import sys
