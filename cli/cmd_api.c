@@ -235,7 +235,7 @@ heal(struct ctx *c, struct graph *g, struct api_creds *k)
 	int r = page_heal(c, g, k->entry + strlen("page/"), &k->token);
 
 	if (r != 0)
-		return r;
+		return r;       /* -1: the same token again; the caller reports */
 	sbuf_init(&k->values[k->nvalues], k->token.len);
 	if (sbuf_put(&k->values[k->nvalues++], k->token.data, k->token.len) != FBV_OK)
 		return fail(EXIT_INTERNAL, "out of memory");
@@ -287,8 +287,11 @@ cmd_api(struct ctx *c, const struct command *self, int argc, char **argv)
 			r = graph_fail(r, &ge);
 			goto out;
 		}
-		if ((r = heal(c, g, &k)) != 0)
+		if ((r = heal(c, g, &k)) != 0) {
+			if (r < 0)
+				r = graph_fail(FBV_ERR_REFUSED, &ge);
 			goto out;
+		}
 		if ((r = graph_api(g, &k.token, &req, &body, &ge)) != FBV_OK) {
 			r = graph_fail(r, &ge);
 			goto out;

@@ -101,14 +101,14 @@ collect(const struct vault *v, struct run *x)
 {
 	const struct entry *e, *src = source_token(v, NULL);
 	size_t i, n = vault_count(v);
+	struct tok *t;
 
 	if ((x->t = calloc(n > 0 ? n : 1, sizeof(*x->t))) == NULL)
 		return fail(EXIT_INTERNAL, "out of memory");
 	for (i = 0; i < n && x->n < CHECK_TOKENS_MAX; i++) {
 		if (!entry_holds_token(e = vault_entry(v, i)))
 			continue;
-		struct tok *t = &x->t[x->n++];
-
+		t = &x->t[x->n++];
 		snprintf(t->name, sizeof(t->name), "%s", e->name);
 		t->page = strncmp(e->name, "page/", 5) == 0;
 		graph_token_info_init(&t->info);
@@ -246,7 +246,7 @@ judge(const struct check_opts *o, const struct run *x, struct tok *t)
 	t->v = V_OK;
 	if (!t->info.is_valid) {
 		judge_dead(x, t);
-	} else if (t->page && page_problem(&t->info, t->tasks, t->name + 5, false, what,
+	} else if (t->page && page_problem(&t->info, t->tasks, t->name + 5, false, true, what,
 	    sizeof(what), &fix)) {
 		t->v = V_ERROR;
 		snprintf(t->why, sizeof(t->why), "cannot post: %s: %s", what, fix);
@@ -265,7 +265,7 @@ judge(const struct check_opts *o, const struct run *x, struct tok *t)
 }
 
 static void
-print_line(const struct run *x, const struct tok *t)
+print_line(const struct tok *t)
 {
 	const struct graph_token_info *i = &t->info;
 	char when[64] = "never", da[64] = "unknown";
@@ -285,7 +285,6 @@ print_line(const struct run *x, const struct tok *t)
 	printf("%s: ok: %s token%s%s, expires %s, data access until %s, scopes %s\n", t->name,
 	    i->type, t->page ? ", can post" : "", t->page && t->tasks != NULL ? " (" TASK_POST ")" :
 	    "", when, da, i->scopes != NULL && i->scopes[0] != '\0' ? i->scopes : "none");
-	(void)x;
 }
 
 static void
@@ -449,7 +448,7 @@ cmd_check(struct ctx *c, const struct command *self, int argc, char **argv)
 		print_json(&x);
 	else
 		for (i = 0; i < x.n; i++)
-			print_line(&x, &x.t[i]);
+			print_line(&x.t[i]);
 	fflush(stdout);
 	if (o.notify && code != 0)
 		notify(&x, code);

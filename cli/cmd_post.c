@@ -240,14 +240,14 @@ static int
 publish(struct ctx *c, struct page_session *s, bool dry_run, const struct graph_post *p,
     struct graph_posted *out, struct graph_error *ge)
 {
-	int r;
+	int r, h;
 
 	memset(out, 0, sizeof(*out));
 	r = graph_publish(s->g, &s->token, s->page_id, p, out, ge);
-	if (dry_run || !token_died(r, ge))
+	if (dry_run || !token_died(r, ge) || (h = page_heal(c, s->g, s->page_id, &s->token)) < 0)
 		return r;
-	if ((r = page_heal(c, s->g, s->page_id, &s->token)) != 0)
-		return r;
+	if (h > 0)
+		return h;
 	memset(out, 0, sizeof(*out));
 	return graph_publish(s->g, &s->token, s->page_id, p, out, ge);
 }

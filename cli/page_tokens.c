@@ -97,7 +97,7 @@ checked_free(struct checked *cs, size_t n)
 
 bool
 page_problem(const struct graph_token_info *t, const char *tasks, const char *page_id,
-    bool forever, char *buf, size_t len, const char **fix)
+    bool forever, bool posting, char *buf, size_t len, const char **fix)
 {
 	*fix = "run fbvault login again";
 	if (!t->is_valid)
@@ -111,16 +111,16 @@ page_problem(const struct graph_token_info *t, const char *tasks, const char *pa
 		snprintf(buf, len, "the token lacks %s", SCOPE_POST);
 		*fix = "in Graph Explorer, tick " SCOPE_POST " (and pages_show_list), get a new user "
 		    "token and run login again";
-	} else if (!graph_grant_covers(t, page_id)) {
-		snprintf(buf, len, "the %s grant does not include this page", SCOPE_POST);
-		*fix = "grant " SCOPE_POST " for this page too (Graph Explorer lets you pick the "
-		    "pages) and run login again";
-	} else if (tasks != NULL && !graph_list_has(tasks, TASK_POST)) {
-		snprintf(buf, len, "your tasks on the page lack %s", TASK_POST);
-		*fix = "ask a page admin for a role that may create content, then run fbvault refresh";
 	} else if (forever && t->expires_at != 0) {
 		snprintf(buf, len, "the page token expires (it came from a short-lived user token)");
 		*fix = "run login again with a fresh token";
+	} else if (posting && !graph_grant_covers(t, page_id)) {
+		snprintf(buf, len, "the %s grant does not include this page", SCOPE_POST);
+		*fix = "grant " SCOPE_POST " for this page too (Graph Explorer lets you pick the "
+		    "pages) and run login again";
+	} else if (posting && tasks != NULL && !graph_list_has(tasks, TASK_POST)) {
+		snprintf(buf, len, "your tasks on the page lack %s", TASK_POST);
+		*fix = "ask a page admin for a role that may create content, then run fbvault refresh";
 	} else {
 		return false;
 	}
@@ -136,7 +136,7 @@ pages_refused(const struct checked *cs, size_t n)
 	size_t i, bad = 0;
 
 	for (i = 1; i < n; i++) {
-		if (!page_problem(&cs[i].info, cs[i].page->tasks, cs[i].page->id, true, what,
+		if (!page_problem(&cs[i].info, cs[i].page->tasks, cs[i].page->id, true, false, what,
 		    sizeof(what), &fix) || bad++ > 0)
 			continue;
 		memcpy(first, what, sizeof(first));
@@ -205,8 +205,13 @@ checked_verify(const struct ctx *c, struct graph *g, struct checked *cs, size_t 
 			progress(c, "checked %s: %s", cs[i].name, cs[i].info.is_valid ? "ok" : "not valid");
 		else if (show)
 			progress(c, "checked %s: %s", cs[i].name, page_problem(&cs[i].info,
-			    cs[i].page->tasks, cs[i].page->id, true, what, sizeof(what), &fix) ?
+			    cs[i].page->tasks, cs[i].page->id, true, false, what, sizeof(what), &fix) ?
 			    what : "ok");
+		/* stored, but it will not post: said even with --quiet */
+		if (i > 0 && !page_problem(&cs[i].info, NULL, NULL, true, false, what, sizeof(what),
+		    &fix) && page_problem(&cs[i].info, cs[i].page->tasks, cs[i].page->id, true, true,
+		    what, sizeof(what), &fix))
+			msg("warning: %s: %s (%s); it cannot post", cs[i].name, what, fix);
 	}
 	if ((r = user_refused(&cs[0], want_type)) == 0)
 		r = pages_refused(cs, n);
@@ -369,12 +374,19 @@ page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *toke
 
 	graph_page_init(&fresh);
 	sbuf_init(&user, GRAPH_TOKEN_MAX + 1);
-	msg("page/%s: Graph refused its token (code 190); renewing it from the user token", page_id);
 	if ((r = vault_open_read(c, &v)) != 0)
 		goto out;
 	if ((r = heal_source(v, page_id, &user, &kind, name)) != 0 ||
 	    (r = heal_fetch(c, g, &user, name, kind, page_id, &fresh, &cs)) != 0) {
 		vault_free(v);
+		goto out;
+	}
+	/* Graph gives the very token it refused, and says it is valid: the
+	 * refusal is not a dead token, and sending again would not help */
+	if (fresh.token.len == token->len &&
+	    sodium_memcmp(fresh.token.data, token->data, token->len) == 0) {
+		vault_free(v);
+		r = -1;
 		goto out;
 	}
 	if ((r = edit_begin(c, v, &t)) != 0)
@@ -390,7 +402,8 @@ page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *toke
 	if (sbuf_put(token, fresh.token.data, fresh.token.len) != FBV_OK)
 		r = fail(EXIT_INTERNAL, "out of memory");
 	else
-		msg("page/%s: stored a renewed page token; trying once more", page_id);
+		msg("page/%s: Graph refused its token (code 190); stored a renewed one from %s; "
+		    "trying once more", page_id, name);
 out:
 	checked_free(cs, cs != NULL ? 2 : 0);
 	graph_page_free(&fresh);

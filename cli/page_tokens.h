@@ -45,11 +45,13 @@ void checked_free(struct checked *cs, size_t n);
 int checked_verify(const struct ctx *c, struct graph *g, struct checked *cs, size_t n,
     const char *want_type, bool show);
 /* Why a page token cannot post: what into buf, *fix the remedy; false
- * when it can: valid, a PAGE token, with pages_manage_posts granted for
- * this page, the CREATE_CONTENT task (when tasks is known) and, with
- * forever, no expiry. */
+ * when it can: valid, a PAGE token with pages_manage_posts and, with
+ * forever, no expiry (what login refuses); with posting also granted for
+ * this page (granular_scopes) and with the CREATE_CONTENT task, when
+ * tasks is known (what check reports and login only warns of: a role
+ * on one page must not stop a login for all of them). */
 bool page_problem(const struct graph_token_info *t, const char *tasks, const char *page_id,
-    bool forever, char *buf, size_t len, const char **fix);
+    bool forever, bool posting, char *buf, size_t len, const char **fix);
 /* Every token of cs into v (an open transaction's), with its metadata;
  * an entry whose value and kind are unchanged keeps its updated time. */
 int checked_store(struct vault *v, const struct checked *cs, size_t n, int64_t now);
@@ -65,8 +67,10 @@ int put_kinded(struct vault *v, const char *name, const char *kind, const unsign
 const struct entry *source_token(const struct vault *v, const struct entry *page);
 
 /* After Graph refused page_id's token with 190: a fresh one from the
- * stored user token (checked, stored), in token. 0, or an exit code after
- * a message that says to run login when the user token is dead too. */
+ * stored user token (checked, stored), in token, and one line saying so.
+ * 0 when renewed; -1, silently, when Graph gives the same token again
+ * (it is not dead: report the refusal itself); or an exit code after a
+ * message that says to run login when the user token is dead too. */
 int page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *token);
 
 #endif

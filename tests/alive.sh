@@ -45,15 +45,25 @@ check "an empty app-secret is named" -- test "$(cat "$T/err")" = "fbvault: the e
 unchanged "$s" "empty app-secret"
 
 fresh_vault
-config '"pages": [{"id": "1001", "name": "A", "tasks": ["ANALYZE"]}, {"id": "1002", "name": "B", "tasks": ["ANALYZE"]}, {"id": "1003", "name": "C"}]'
+NOPOST='"users": [{"short_token": "'$SHORT'", "user_id": "9876", "scopes": ["pages_show_list"]}]'
+config "$NOPOST"', "pages": [{"id": "1001", "name": "A"}, {"id": "1002", "name": "B"}], "system_users": []'
 s=$(snapshot)
-expect 77 "login where two pages lack CREATE_CONTENT" -- login
-check "the count before the fix, singular" -- test "$(cat "$T/err")" = "fbvault: page 1001 (A): your tasks on the page lack CREATE_CONTENT (and 1 more page): ask a page admin for a role that may create content, then run fbvault refresh; nothing was stored"
+expect 77 "login where two pages lack pages_manage_posts" -- login
+check "the count before the fix, singular" -- test "$(cat "$T/err")" = "fbvault: page 1001 (A): the token lacks pages_manage_posts (and 1 more page): in Graph Explorer, tick pages_manage_posts (and pages_show_list), get a new user token and run login again; nothing was stored"
 unchanged "$s" "denied pages"
-config '"pages": [{"id": "1001", "name": "A", "tasks": ["ANALYZE"]}, {"id": "1002", "name": "B", "tasks": ["ANALYZE"]}, {"id": "1003", "name": "C", "tasks": ["MODERATE"]}]'
-expect 77 "login where three pages lack CREATE_CONTENT" -- login
-check "plural for 2 more" -- grep -qF "lack CREATE_CONTENT (and 2 more pages): ask" "$T/err"
+config "$NOPOST"', "system_users": []'
+expect 77 "login where three pages lack pages_manage_posts" -- login
+check "plural for 2 more" -- grep -qF "lacks pages_manage_posts (and 2 more pages): in Graph Explorer" "$T/err"
 unchanged "$s" "denied pages (3)"
+
+# A page where your role cannot create content: stored with a warning
+# (a role on one page must not stop the login of all), and check says it.
+config '"pages": [{"id": "1001", "name": "A"}, {"id": "1002", "name": "B", "tasks": ["ANALYZE"]}], "system_users": []'
+expect 0 "login with a page lacking CREATE_CONTENT" -- login
+check "a warning for it, even with --quiet" -- test "$(cat "$T/err")" = "fbvault: warning: page/1002: your tasks on the page lack CREATE_CONTENT (ask a page admin for a role that may create content, then run fbvault refresh); it cannot post"
+expect 77 "check: that page cannot post" -- fbv check
+check "check says why" -- grep -qx 'page/1002: ERROR: cannot post: your tasks on the page lack CREATE_CONTENT: ask a page admin for a role that may create content, then run fbvault refresh' "$T/out"
+check "the other page is ok" -- grep -q '^page/1001: ok: ' "$T/out"
 
 config
 fresh_vault
@@ -147,14 +157,13 @@ config '"invalidate": [{"token": "'"$P1"'", "subcode": 460}]'
 mark=$(log_mark)
 expect 0 "post heals a dead page token" -- fbv post --page 1001 -m "hello from a healed token"
 check "post printed the id" -- grep -q '^1001_' "$T/out"
-check "post said so on stderr" -- test "$(cat "$T/err")" = "fbvault: page/1001: Graph refused its token (code 190); renewing it from the user token
-fbvault: page/1001: stored a renewed page token; trying once more"
+check "post said so on stderr" -- test "$(cat "$T/err")" = "fbvault: page/1001: Graph refused its token (code 190); stored a renewed one from user-token; trying once more"
 check "page/1001 renewed in the vault" -- test "$(value page/1001)" != "$P1"
 check "two feed requests, the first refused" -- test "$(grep -c '"endpoint": "feed"' "$(log_since "$mark")")" -eq 2
 P1=$(value page/1001)
 config '"invalidate": [{"token": "'"$P1"'", "subcode": 467}]'
 expect 0 "api heals too" -- fbv api --page 1001 1001/feed
-check "api said so" -- grep -qF "page/1001: stored a renewed page token; trying once more" "$T/err"
+check "api said so" -- grep -qF "page/1001: Graph refused its token (code 190); stored a renewed one from user-token; trying once more" "$T/err"
 check "api: the renewed token is redacted" -- sh -c '! grep -qF "$1" "$2"' sh "$(value page/1001)" "$T/out"
 
 config '"invalidate": [{"user_id": "9876", "subcode": 460}]'
