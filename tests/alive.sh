@@ -76,6 +76,12 @@ fbvault: checked page/1001: ok
 fbvault: checked page/1002: ok
 fbvault: checked page/1003: ok"
 check "login for 3 pages: 3 HTTP requests" -- test "$(http_requests "$(log_since "$mark")")" -eq 3
+expect 0 "login --page, its steps" -- sh -c 'printf "%s\n" "$1" | "$FBVAULT_BIN" login --page 1002' sh "$SHORT"
+check "login --page's steps on stderr" -- test "$(cat "$T/err")" = "fbvault: exchanged the short-lived token for a long-lived one
+fbvault: fetched page 1002
+fbvault: checked user-token: ok
+fbvault: checked page/1002: ok"
+expect 0 "login again, every page" -- login
 check "the summary names the Instagram account" -- grep -qx 'page/1001: Ferret Bakery; pages_manage_posts ok; expires never; instagram ferretbakery 17841400000000001' "$T/out"
 expect 0 "list --json" -- fbv list --json
 check "app-id and app-secret kinded alike; instagram stored" -- python3 -c '
