@@ -143,6 +143,17 @@ expect 77 "check: a page token invalidated" -- fbv check
 check "the cause and the fix in words" -- grep -qx 'page/1002: DEAD: the token is invalid (code 190/467): get a fresh one from Graph Explorer and run login again; user-token is alive: fbvault refresh renews it' "$T/out"
 check "the others are ok" -- test "$(grep -c ': ok: ' "$T/out")" -eq 3
 
+s=$(snapshot)
+config '"faults": {"batch": "ratelimit"}'
+expect 75 "check: Graph rate limits the batch" -- fbv check
+err_has "rate limited (code 4): wait and retry"
+config '"faults": {"debug_token": "error:80001"}'
+expect 75 "check: a Business Use Case limit on an item" -- fbv check
+err_has "rate limited (code 80001): wait 5 minutes and retry"
+expect 69 "check: Graph unreachable" -- env FBVAULT_GRAPH_URL=https://127.0.0.1:1 "$FBVAULT_BIN" check
+err_has "cannot reach the Graph API"
+unchanged "$s" "check that could not ask Graph saves nothing"
+config '"invalidate": [{"token": "'"$P2"'", "subcode": 467}]'
 expect 0 "refresh after the invalidation" -- fbv --quiet refresh
 cp "$T/out" "$T/refresh.out"
 check "refresh summary: $(cat "$T/refresh.out")" -- grep -q '^page/1002: Ferret Cafe; pages_manage_posts ok; expires never$' "$T/out"
