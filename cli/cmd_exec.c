@@ -93,6 +93,7 @@ cmd_exec(struct ctx *c, const struct command *self, int argc, char **argv)
 	if (getenv("FBVAULT_EXEC") != NULL && !o.allow_nested)
 		return fail(EXIT_USAGE, "already running under fbvault exec (FBVAULT_EXEC is "
 		    "set); use --allow-nested to run another inside it");
+	o.program = argv[optind];
 	if ((r = varset_add_str(&vs, "FBVAULT_EXEC", "1")) != 0 ||
 	    (r = load_vars(c, &o, &vs)) != 0) {
 		varset_free(&vs);

@@ -9,7 +9,8 @@
 static const char exit_codes[] =
     "exit codes:\n"
     "  0   success\n"
-    "  1   doctor: warnings only; git-merge: the two sides conflict\n"
+    "  1   doctor: warnings only; check: a token expires soon; git-merge: the two sides\n"
+    "      conflict\n"
     "  64  usage error or invalid input (bad option, name, value)\n"
     "  65  vault corrupted or tampered with, or an unsupported format\n"
     "  66  vault or entry not found\n"

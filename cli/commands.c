@@ -26,7 +26,8 @@ static const struct option env_opts[] = { { "page", required_argument, NULL, 'p'
 static const struct option inject_opts[] = { { "input", required_argument, NULL, 'i' },
 	{ "output", required_argument, NULL, 'o' }, END };
 static const struct option login_opts[] = { { "app-id", required_argument, NULL, 'a' },
-	{ "page", required_argument, NULL, 'p' }, END };
+	{ "page", required_argument, NULL, 'p' },
+	{ "system-user", no_argument, NULL, 's' }, END };
 static const struct option post_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "message", required_argument, NULL, 'm' },
 	{ "message-file", required_argument, NULL, 'M' },
@@ -43,6 +44,12 @@ static const struct option api_opts[] = { { "page", required_argument, NULL, 'p'
 	{ "show-secrets", no_argument, NULL, 'S' }, END };
 static const struct option delete_opts[] = { { "page", required_argument, NULL, 'p' },
 	{ "yes", no_argument, NULL, 'y' }, END };
+static const struct option refresh_opts[] = { { "page", required_argument, NULL, 'p' }, END };
+static const struct option check_opts[] = { { "warn", required_argument, NULL, 'w' },
+	{ "notify", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
+static const struct option log_opts[] = { { "since", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
 static const struct option identity_opts[] = { { "output", required_argument, NULL, 'o' }, END };
@@ -74,7 +81,7 @@ const struct command commands[] = {
 	{ "inject", cmd_inject, "[-i TEMPLATE] [-o OUTPUT]",
 	  "fill in the {{ fbvault:NAME }} references of a template", "+hi:o:", inject_opts,
 	  0, 0, NULL },
-	{ "login", cmd_login, "[--app-id ID] [--page PAGE_ID]...",
+	{ "login", cmd_login, "[--app-id ID] [--page PAGE_ID]... [--system-user]",
 	  "exchange a short-lived token (stdin) for long-lived user and page tokens", "+h",
 	  login_opts, 0, 0, NULL },
 	{ "status", cmd_status, "[--json]", "every stored token, its kind and expiry (offline)",
@@ -95,6 +102,15 @@ const struct command commands[] = {
 	  "[-F KEY=@FILE]... [--paginate] [--show-secrets] [-v]",
 	  "call the Graph API with a stored token; the answer's JSON on stdout, secrets redacted",
 	  "hX:f:F:v", api_opts, 1, 1, "api takes one PATH" },
+	{ "check", cmd_check, "[--warn DURATION] [--notify] [--json]",
+	  "ask Graph about every stored token: alive, able to post, expiring (exit 1: soon)",
+	  "+h", check_opts, 0, 0, NULL },
+	{ "refresh", cmd_refresh, "[--page PAGE_ID]...",
+	  "re-derive the page tokens from the stored user token, checked, all or nothing", "+h",
+	  refresh_opts, 0, 0, NULL },
+	{ "log", cmd_log, "[--since TIME] [--json]",
+	  "which command used which stored value, and when (names only)", "+h", log_opts, 0, 0,
+	  NULL },
 	{ "keyring", cmd_keyring, "enable|disable|status [--json]",
 	  "open the vault with the desktop keyring (Secret Service)", "h", json_opts, 1, 1,
 	  "keyring takes one of enable, disable, status" },

@@ -35,6 +35,9 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 		return OPT_HANDLED;
 	case OPT_IDENTITY: case OPT_IDENTITY_FD:
 		return identity_option(c, self, opt, arg);
+	case 'Q':
+		c->quiet = true;
+		return OPT_HANDLED;
 	case 'h':
 		print_help(self, stdout);
 		return OPT_HELP;

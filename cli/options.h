@@ -23,6 +23,7 @@
 	{ "accept-rollback", no_argument, NULL, OPT_ACCEPT_ROLLBACK }, \
 	{ "identity", required_argument, NULL, OPT_IDENTITY }, \
 	{ "identity-fd", required_argument, NULL, OPT_IDENTITY_FD }, \
+	{ "quiet", no_argument, NULL, 'Q' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* A command's own option: -1 to go on, or an exit code. */

@@ -6,8 +6,9 @@
 # never prompts for a passphrase.
 
 _fbvault_commands="init put get list rm passwd login status inspect post scheduled delete
-	api exec env inject keyring unlock lock doctor identity recipients git-setup help"
-_fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --identity --identity-fd --no-keyring --help --version"
+	api exec env inject keyring unlock lock doctor identity recipients git-setup help
+	check refresh log"
+_fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --identity --identity-fd --no-keyring --quiet --help --version"
 
 _fbvault_cmd_opts()
 {
@@ -19,7 +20,10 @@ _fbvault_cmd_opts()
 	put) printf '%s\n' -f --force --binary ;;
 	get) printf '%s\n' -n --no-newline ;;
 	list | status | inspect | keyring | doctor) printf '%s\n' --json ;;
-	login) printf '%s\n' --app-id --page ;;
+	login) printf '%s\n' --app-id --page --system-user ;;
+	check) printf '%s\n' --warn --notify --json ;;
+	refresh) printf '%s\n' --page ;;
+	log) printf '%s\n' --since --json ;;
 	post) printf '%s\n' --page -m --message --message-file --link --photo --at --dry-run --json ;;
 	scheduled) printf '%s\n' --page --json ;;
 	delete) printf '%s\n' --page --yes ;;
