@@ -148,6 +148,7 @@ struct api_creds {
 	struct sbuf token;
 	struct sbuf *values;            /* what redaction hides */
 	size_t nvalues;
+	struct vault *v;                /* as opened, for page_heal() */
 };
 
 static void
@@ -158,6 +159,7 @@ creds_free(struct api_creds *k)
 	for (i = 0; i < k->nvalues; i++)
 		sbuf_free(&k->values[i]);
 	free(k->values);
+	vault_free(k->v);
 	sbuf_free(&k->secret);
 	sbuf_free(&k->token);
 }
@@ -200,8 +202,10 @@ load(struct ctx *c, const struct api_opts *o, const char *path, struct api_creds
 	if (r == 0) {
 		snprintf(k->entry, sizeof(k->entry), "%s", e->name);
 		use_note("api", e->name, NULL);
+		k->v = v;
+	} else {
+		vault_free(v);
 	}
-	vault_free(v);
 	return r;
 }
 
@@ -232,7 +236,9 @@ print_answer(const struct api_opts *o, const struct api_creds *k, const struct s
 static int
 heal(struct ctx *c, struct graph *g, struct api_creds *k)
 {
-	int r = page_heal(c, g, k->entry + strlen("page/"), &k->token);
+	int r = page_heal(c, k->v, g, k->entry + strlen("page/"), &k->token);
+
+	k->v = NULL;
 
 	if (r != 0)
 		return r;       /* -1: the same token again; the caller reports */

@@ -233,6 +233,16 @@ uncertain(const struct graph_error *ge, const char *page_id)
 	    page_id, page_id);
 }
 
+/* page_heal() with the vault the session opened (it takes it). */
+static int
+heal(struct ctx *c, struct page_session *s)
+{
+	struct vault *v = s->v;
+
+	s->v = NULL;
+	return page_heal(c, v, s->g, s->page_id, &s->token);
+}
+
 /* graph_publish(), and once more after page_heal() when Graph refused
  * the page token (190): a refusal means nothing was posted. An FBV code,
  * or an exit code (> 0) after healing failed with a message. */
@@ -244,7 +254,7 @@ publish(struct ctx *c, struct page_session *s, bool dry_run, const struct graph_
 
 	memset(out, 0, sizeof(*out));
 	r = graph_publish(s->g, &s->token, s->page_id, p, out, ge);
-	if (dry_run || !token_died(r, ge) || (h = page_heal(c, s->g, s->page_id, &s->token)) < 0)
+	if (dry_run || !token_died(r, ge) || (h = heal(c, s)) < 0)
 		return r;
 	if (h > 0)
 		return h;

@@ -167,7 +167,10 @@ page_credentials(struct ctx *c, const char *cmd, const char *page, bool dry_run,
 		if (r == 0 && !dry_run)
 			use_note(cmd, e->name, NULL);
 	}
-	vault_free(v);
+	if (r == 0)
+		s->v = v;
+	else
+		vault_free(v);
 	return r;
 }
 
@@ -204,5 +207,7 @@ page_session_close(struct page_session *s)
 {
 	graph_close(s->g);
 	s->g = NULL;
+	vault_free(s->v);
+	s->v = NULL;
 	sbuf_free(&s->token);
 }

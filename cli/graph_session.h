@@ -38,6 +38,7 @@ struct page_session {
 	char page_id[64];
 	struct sbuf token;
 	struct graph *g;
+	struct vault *v;        /* as opened, for page_heal(); NULL once it took it */
 };
 
 /* Reads the vault (read-only): the page token (page, or the only page

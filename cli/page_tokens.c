@@ -361,35 +361,32 @@ heal_fetch(struct ctx *c, struct graph *g, struct sbuf *user, const char *name,
 }
 
 int
-page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *token)
+page_heal(struct ctx *c, struct vault *v, struct graph *g, const char *page_id,
+    struct sbuf *token)
 {
 	char name[FBV_NAME_MAX + 1];
 	struct checked *cs = NULL;
 	struct graph_page fresh;
 	struct vault_txn t;
-	struct vault *v;
 	struct sbuf user;
 	const char *kind = USER_TOKEN;
 	int r;
 
 	graph_page_init(&fresh);
 	sbuf_init(&user, GRAPH_TOKEN_MAX + 1);
-	if ((r = vault_open_read(c, &v)) != 0)
-		goto out;
 	if ((r = heal_source(v, page_id, &user, &kind, name)) != 0 ||
-	    (r = heal_fetch(c, g, &user, name, kind, page_id, &fresh, &cs)) != 0) {
-		vault_free(v);
+	    (r = heal_fetch(c, g, &user, name, kind, page_id, &fresh, &cs)) != 0)
 		goto out;
-	}
 	/* Graph gives the very token it refused, and says it is valid: the
 	 * refusal is not a dead token, and sending again would not help */
 	if (fresh.token.len == token->len &&
 	    sodium_memcmp(fresh.token.data, token->data, token->len) == 0) {
-		vault_free(v);
 		r = -1;
 		goto out;
 	}
-	if ((r = edit_begin(c, v, &t)) != 0)
+	r = edit_begin(c, v, &t);
+	v = NULL;       /* the transaction's now */
+	if (r != 0)
 		goto out;
 	if ((r = checked_store(t.v, cs, 2, now_unix())) != FBV_OK) {
 		r = edit_abort(&t, fail(err_exit_code(r), "cannot store the renewed token: %s",
@@ -405,6 +402,7 @@ page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *toke
 		msg("page/%s: Graph refused its token (code 190); stored a renewed one from %s; "
 		    "trying once more", page_id, name);
 out:
+	vault_free(v);
 	checked_free(cs, cs != NULL ? 2 : 0);
 	graph_page_free(&fresh);
 	sbuf_free(&user);

@@ -67,10 +67,14 @@ int put_kinded(struct vault *v, const char *name, const char *kind, const unsign
 const struct entry *source_token(const struct vault *v, const struct entry *page);
 
 /* After Graph refused page_id's token with 190: a fresh one from the
- * stored user token (checked, stored), in token, and one line saying so.
+ * user token of v, the vault the command opened (checked, then stored
+ * under the lock with v's own proof: a passphrase read from a descriptor
+ * is not asked for again), in token, and one line saying so. v is the
+ * callee's: freed in every case.
  * 0 when renewed; -1, silently, when Graph gives the same token again
  * (it is not dead: report the refusal itself); or an exit code after a
  * message that says to run login when the user token is dead too. */
-int page_heal(struct ctx *c, struct graph *g, const char *page_id, struct sbuf *token);
+int page_heal(struct ctx *c, struct vault *v, struct graph *g, const char *page_id,
+    struct sbuf *token);
 
 #endif

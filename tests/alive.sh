@@ -182,6 +182,15 @@ config '"invalidate": [{"token": "'"$P1"'", "subcode": 467}]'
 expect 0 "api heals too" -- fbv api --page 1001 1001/feed
 check "api said so" -- grep -qF "page/1001: Graph refused its token (code 190); stored a renewed one from user-token; trying once more" "$T/err"
 check "api: the renewed token is redacted" -- sh -c '! grep -qF "$1" "$2"' sh "$(value page/1001)" "$T/out"
+# The passphrase from a descriptor is read once: healing stores the renewed
+# token with the proof the post opened the vault with.
+P1=$(value page/1001)
+config '"invalidate": [{"token": "'"$P1"'", "subcode": 460}]'
+expect 0 "post heals with the passphrase on a descriptor" -- \
+	env -u FBVAULT_PASSPHRASE_FILE "$FBVAULT_BIN" --passphrase-fd 3 post --page 1001 \
+	-m "healed, passphrase on fd 3" 3< "$T/pass"
+check "said so" -- grep -qF "page/1001: Graph refused its token (code 190); stored a renewed one from user-token; trying once more" "$T/err"
+check "page/1001 renewed (passphrase on fd)" -- test "$(value page/1001)" != "$P1"
 
 config '"invalidate": [{"user_id": "9876", "subcode": 460}]'
 s=$(snapshot)
