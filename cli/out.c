@@ -89,17 +89,23 @@ fail_err(int err, const char *what)
 	}
 }
 
+const char global_usage[] = "[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] "
+    "[--no-keyring] [--accept-rollback]";
+
 void
 print_usage(const struct command *cmd, FILE *f)
 {
 	fprintf(f, "usage: fbvault %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
 }
 
-void
-print_help(const struct command *cmd, FILE *f)
+static void
+print_global_usage(const struct command *cmd, FILE *f)
 {
-	print_usage(cmd, f);
-	fprintf(f, "\n%s\n", cmd->help);
+	if (cmd == NULL)
+		fprintf(f, "usage: fbvault %s COMMAND [ARGS]\n", global_usage);
+	else
+		fprintf(f, "usage: fbvault %s %s%s%s\n", global_usage, cmd->name,
+		    *cmd->usage ? " " : "", cmd->usage);
 }
 
 int
@@ -112,6 +118,18 @@ usage_error(const struct command *cmd, const char *fmt, ...)
 	va_end(ap);
 	if (cmd != NULL)
 		print_usage(cmd, stderr);
+	return EXIT_USAGE;
+}
+
+int
+global_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	print_global_usage(cmd, stderr);
 	return EXIT_USAGE;
 }
 
