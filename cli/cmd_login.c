@@ -67,7 +67,10 @@ read_short_token(struct sbuf *out)
 	for (i = 0; i < out->len; i++)
 		if (out->data[i] <= ' ' || out->data[i] >= 0x7f)
 			break;
-	if (out->len == 0 || i != out->len)
+	if (out->len == 0)
+		return fail(EXIT_USAGE, "no token given: paste the short-lived user token from "
+		    "Graph Explorer");
+	if (i != out->len)
 		return fail(EXIT_USAGE, "the short-lived token must be one line of printable "
 		    "characters without spaces (copy it from Graph Explorer)");
 	return 0;

@@ -54,7 +54,7 @@ static const struct option_doc kdf_doc[] = {
 	OPTION_DOC_END };
 static const struct option_doc put_doc[] = {
 	O("-f, --force", "replace the entry if it exists"),
-	O("-b, --binary", "keep every byte of stdin (no trailing newline dropped, no trimming)"),
+	O("-b, --binary", "keep every byte of stdin (no trailing newline dropped)"),
 	OPTION_DOC_END };
 static const struct option_doc get_doc[] = {
 	O("-n, --no-newline", "no newline after the value"),

@@ -20,6 +20,9 @@ int vault_open_proof(struct ctx *c, struct vault **out);
 /* Unlocks a loaded v; allow_prompt false: only what needs no passphrase. */
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
 
+/* Not when --no-keyring or FBVAULT_NO_KEYRING (not empty, not 0). */
+bool keyring_wanted(const struct ctx *c);
+
 /* txn_begin() on opened (the transaction's from here on). */
 int edit_begin(struct ctx *c, struct vault *opened, struct vault_txn *t);
 /* vault_open_read(), then edit_begin(). */

@@ -10,6 +10,7 @@
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
 #include "../vault/io.h"
+#include "../vault/store.h"
 #include "errors.h"
 #include "out.h"
 
@@ -65,6 +66,24 @@ fail_dir(int err, const char *path)
 	return code;
 }
 
+/* The init that creates it: with --vault unless it is where the vault is
+ * by default (FBVAULT_PATH, XDG_DATA_HOME). */
+static int
+no_vault(const char *path)
+{
+	char *dflt = NULL;
+	bool named = store_default_path(&dflt) != FBV_OK || strcmp(dflt, path) != 0;
+	const char *q = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-./~+,:@") == strlen(path) ? "" : "'";
+	int code;
+
+	code = fail(EXIT_NOTFOUND, "no vault at %s; create one with: fbvault %s%s%s%s%sinit",
+	    path, named ? "--vault " : "", named ? q : "", named ? path : "", named ? q : "",
+	    named ? " " : "");
+	free(dflt);
+	return code;
+}
+
 /* "fbvault: WHAT: REASON", with a fix where there is one. */
 int
 fail_err(int err, const char *what)
@@ -74,7 +93,7 @@ fail_err(int err, const char *what)
 		return fail(EXIT_DENIED, "%s: unsafe permissions: the file must be owned by "
 		    "you and not open to group or others; fix with: chmod 600 %s", what, what);
 	case FBV_ERR_NO_VAULT:
-		return fail(EXIT_NOTFOUND, "no vault at %s; create one with: fbvault init", what);
+		return no_vault(what);
 	case FBV_ERR_SYMLINK:
 		return fail(EXIT_DENIED, "%s is a symbolic link; fbvault does not follow links "
 		    "to the vault file (name the file itself)", what);
@@ -82,8 +101,7 @@ fail_err(int err, const char *what)
 	case FBV_ERR_DIR_MODE:
 		return fail_dir(err, what);
 	case FBV_ERR_WRONG_PASS:
-		return fail(EXIT_DENIED, "%s: wrong passphrase (or its key slot was tampered with)",
-		    what);
+		return fail(EXIT_DENIED, "%s: wrong passphrase", what);
 	default:
 		return fail(err_exit_code(err), "%s: %s", what, fbv_strerror(err));
 	}
