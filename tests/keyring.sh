@@ -77,6 +77,14 @@ expect 0 "repaired: no passphrase needed" -- nopass get tok
 expect 0 "without D-Bus after the keyring worked: the notice again" -- env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" get tok
 err_has "notice: the desktop keyring cannot be reached"
 
+# disable without D-Bus: refused before any change (the item would stay).
+s=$(snapshot)
+expect 69 "disable without D-Bus is refused" -- env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" keyring disable
+err_has "the vault is unchanged"
+unchanged "$s" "disable without D-Bus"
+check "the item is still there" -- test "$(item_count "$id")" -eq 1
+expect 0 "and the keyring still opens the vault" -- nopass get tok
+
 # disable removes the slot and the item. Whoever took the item's key and a
 # copy of the file before keeps a key that opens that copy only.
 secret-tool lookup vault-id "$id" > "$T/kek"
