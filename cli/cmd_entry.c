@@ -7,6 +7,7 @@
 #include "../graph/graph.h"
 #include "../graph/parse.h"
 #include "../vault/io.h"
+#include "clip.h"
 #include "commands.h"
 #include "errors.h"
 #include "open.h"
@@ -145,24 +146,44 @@ cmd_put(struct ctx *c, const struct command *self, int argc, char **argv)
 	return r == FBV_OK ? edit_commit(c, &t) : edit_abort(&t, fail_err(r, name));
 }
 
+struct get_opts { bool no_newline, clip; };
+
+static int
+get_opt(void *state, int opt, const char *arg)
+{
+	struct get_opts *o = state;
+
+	(void)arg;
+	if (opt == 'c')
+		o->clip = true;
+	else
+		o->no_newline = true;
+	return -1;
+}
+
 int
 cmd_get(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	bool no_newline = false;
+	struct get_opts o = { false, false };
 	const struct entry *e;
+	struct clip clip;
 	struct vault *v;
 	int r;
 
-	if ((r = parse_args(c, self, argc, argv, &no_newline, flag_opt)) >= 0)
+	if ((r = parse_args(c, self, argc, argv, &o, get_opt)) >= 0)
 		return r;
 	if ((r = name_arg(argv[optind], false)) != 0 || (r = vault_open_read(c, &v)) != 0)
 		return r;
 	if ((e = vault_find(v, argv[optind])) == NULL)
 		r = no_entry(c, argv[optind]);
+	else if (o.clip)
+		r = clip_copy(e->value, e->value_len, &clip);
 	else if (fd_write_all(STDOUT_FILENO, e->value, e->value_len) != 0 ||
-	    (!no_newline && fd_write_all(STDOUT_FILENO, "\n", 1) != 0))
+	    (!o.no_newline && fd_write_all(STDOUT_FILENO, "\n", 1) != 0))
 		r = fail(EXIT_IO, "cannot write the value to stdout");
 	vault_free(v);
+	if (e != NULL && o.clip && r == 0)
+		r = clip_clear_later(&clip, argv[optind]);
 	return r;
 }
 
