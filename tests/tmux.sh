@@ -17,7 +17,7 @@ tm() { tmux -S "$TMUX_SOCK" "$@"; }
 tmux_start() {
 	tm -f "$T/tmux.conf" new-session -d -s t -x 200 -y 50 "$1" || return 1
 	track_pid "$(tm display-message -p '#{pid}')"
-	CLEANUP_HOOK="tm kill-server 2> /dev/null; ${CLEANUP_HOOK:-}"
+	CLEANUP_HOOK="tmux -S '$TMUX_SOCK' kill-server 2> /dev/null; ${CLEANUP_HOOK:-}"
 }
 tmux_keys() { tm send-keys -t t "$@"; }
 tmux_type() { printf '%s' "$1" | tm load-buffer -b typed - && tm paste-buffer -b typed -d -t t; }
