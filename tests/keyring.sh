@@ -77,6 +77,18 @@ expect 0 "repaired: no passphrase needed" -- nopass get tok
 expect 0 "without D-Bus after the keyring worked: the notice again" -- env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" get tok
 err_has "notice: the desktop keyring cannot be reached"
 
+# doctor on a vault with a keyring slot, where D-Bus cannot be reached:
+# a warning; with --no-keyring or FBVAULT_NO_KEYRING=1 none (the man
+# page's cron health check must not always fire).
+keyring_check() { python3 -c 'import json,sys; d={c["name"]: c for c in json.load(open(sys.argv[1]))["checks"]}; print(d["keyring"]["status"])' "$T/out"; }
+env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" doctor --json > "$T/out" 2> "$T/err"
+check "doctor: the keyring check warns" -- test "$(keyring_check)" = warn
+env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" --no-keyring doctor --json > "$T/out" 2> "$T/err"
+check "doctor --no-keyring: the keyring check is ok" -- test "$(keyring_check)" = ok
+check "... and says why" -- grep -q 'not used here (--no-keyring or FBVAULT_NO_KEYRING)' "$T/out"
+env -u DBUS_SESSION_BUS_ADDRESS FBVAULT_NO_KEYRING=1 "$FBVAULT_BIN" doctor --json > "$T/out" 2> "$T/err"
+check "FBVAULT_NO_KEYRING=1 doctor: ok too" -- test "$(keyring_check)" = ok
+
 # disable without D-Bus: refused before any change (the item would stay).
 s=$(snapshot)
 expect 69 "disable without D-Bus is refused" -- env -u DBUS_SESSION_BUS_ADDRESS "$FBVAULT_BIN" keyring disable
