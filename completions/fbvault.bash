@@ -14,7 +14,7 @@ _fbvault_cmd_opts()
 	case $1 in
 	init | passwd) printf '%s\n' --kdf ;;
 	put) printf '%s\n' -f --force --binary ;;
-	get) printf '%s\n' -n --no-newline ;;
+	get) printf '%s\n' -n --no-newline --clip ;;
 	list | status | inspect | keyring | doctor) printf '%s\n' --json ;;
 	login) printf '%s\n' --app-id --page ;;
 	post) printf '%s\n' --page -m --message --message-file --link --photo --at --dry-run --json ;;
