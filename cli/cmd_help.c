@@ -10,7 +10,8 @@
 
 static const struct exit_doc general_exits[] = {
 	{ 0, "success" },
-	{ 1, "doctor: warnings only; status: a token has expired or expires within 7 days" },
+	{ 1, "doctor: warnings only; status: a token has expired or expires within 7 days;\n"
+	     "      git-merge: the two sides conflict" },
 	{ 64, "usage error or invalid input (bad option, name, value)" },
 	{ 65, "vault corrupted or tampered with, or an unsupported format" },
 	{ 66, "vault or entry not found" },

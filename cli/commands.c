@@ -8,6 +8,8 @@
 #define END { NULL, 0, NULL, 0 }
 
 static const struct option kdf_opts[] = { { "kdf", required_argument, NULL, 'k' }, END };
+static const struct option passwd_opts[] = { { "kdf", required_argument, NULL, 'k' },
+	{ "remove", no_argument, NULL, 'r' }, END };
 static const struct option put_opts[] = { { "force", no_argument, NULL, 'f' },
 	{ "binary", no_argument, NULL, 'b' }, END };
 static const struct option get_opts[] = { { "no-newline", no_argument, NULL, 'n' },
@@ -44,6 +46,9 @@ static const struct option delete_opts[] = { { "page", required_argument, NULL, 
 	{ "yes", no_argument, NULL, 'y' }, END };
 static const struct option unlock_opts[] = { { "for", required_argument, NULL, 'f' }, END };
 static const struct option lock_opts[] = { { "all", no_argument, NULL, 'a' }, END };
+static const struct option identity_opts[] = { { "output", required_argument, NULL, 'o' }, END };
+static const struct option recipients_opts[] = { { "name", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' }, END };
 
 /* Rich help: each command's options in one line each, examples, and the
  * exit codes it can return (NULL text: the general meaning). */
@@ -116,6 +121,18 @@ static const struct option_doc api_doc[] = {
 	O("--show-secrets", "do not redact tokens and stored secrets in the answer"),
 	O("-v", "say which token is used"),
 	OPTION_DOC_END };
+static const struct option_doc passwd_doc[] = {
+	O("--kdf LEVEL", "Argon2id cost: interactive, moderate or sensitive (default: kept)"),
+	O("--remove", "remove the passphrase slot (members' identities open the vault)"),
+	OPTION_DOC_END };
+static const struct option_doc identity_doc[] = {
+	O("-o, --output FILE", "new: write the identity to FILE (default: the default identity file)"),
+	OPTION_DOC_END };
+static const struct option_doc recipients_doc[] = {
+	O("--name LABEL", "add: the member's label in the recipients file"),
+	O("-R FILE", "add: every key of FILE, in the recipients file's format"),
+	O("--json", "list: the members as JSON"),
+	OPTION_DOC_END };
 static const struct option_doc unlock_doc[] = {
 	O("--for DURATION", "how long (default 15m, at most 24h)"), OPTION_DOC_END };
 static const struct option_doc lock_doc[] = {
@@ -159,6 +176,20 @@ static const struct exit_doc doctor_exits[] = { { 0, "every check is ok" },
 	{ 1, "warnings only, nothing failed" },
 	{ 64, "the code of the first failed check: 64, 65, 66, 69, 70, 74 or 77" },
 	EXIT_DOC_END };
+static const struct exit_doc identity_exits[] = { X(0), { 64, "a bad key or identity file" },
+	{ 66, "show: no identity file" }, { 73, "new: the file exists" }, X(74),
+	{ 77, "unsafe permissions on the identity file" }, EXIT_DOC_END };
+static const struct exit_doc recipients_exits[] = { X(0), { 64, "a bad key or label" },
+	{ 65, "list: the recipients file and the vault's slots disagree" }, X(66),
+	{ 73, "add: already a member" },
+	{ 77, "no fresh proof (an identity or the passphrase), or rm of the last slot" },
+	X(79), EXIT_DOC_END };
+static const struct exit_doc git_setup_exits[] = { X(0),
+	{ 64, "the vault is not inside a git work tree" }, X(66), X(74), EXIT_DOC_END };
+static const struct exit_doc git_merge_exits[] = { { 0, "merged into OURS" },
+	{ 1, "the two sides conflict (OURS left as it was)" }, X(65),
+	{ 77, "a version that neither an identity, the keyring nor a timed unlock opens" },
+	EXIT_DOC_END };
 static const struct exit_doc help_exits[] = { X(0), { 64, "no such command" }, EXIT_DOC_END };
 
 const struct command commands[] = {
@@ -173,8 +204,7 @@ const struct command commands[] = {
 	  1, 1, "put takes one NAME",
 	  put_doc,
 	  "fbvault put app-secret\n"
-	  "printf '%s\\n"
-	  "' \"$TOKEN\" | fbvault put --force page/1234\n"
+	  "printf '%s\\n' \"$TOKEN\" | fbvault put --force page/1234\n"
 	  "fbvault put --binary blob < file",
 	  put_exits },
 	{ "get", cmd_get, "[-n] [--clip] NAME", "print a value, or copy it to the clipboard", "+hn",
@@ -185,9 +215,11 @@ const struct command commands[] = {
 	  list_doc, "fbvault list\nfbvault list --json | jq -r '.[].name'", open_exits },
 	{ "rm", cmd_rm, "NAME", "remove an entry", "+h", NULL, 1, 1, "rm takes one NAME",
 	  none_doc, "fbvault rm my/token", open_exits },
-	{ "passwd", cmd_passwd, "[--kdf LEVEL]", "set a new passphrase", "+h", kdf_opts,
+	{ "passwd", cmd_passwd, "[--kdf LEVEL] | --remove",
+	  "set a new passphrase, or remove the passphrase slot", "+h", passwd_opts,
 	  0, 0, NULL,
-	  kdf_doc, "fbvault passwd\nfbvault passwd --kdf sensitive", open_exits },
+	  passwd_doc, "fbvault passwd\nfbvault passwd --kdf sensitive\nfbvault passwd --remove",
+	  open_exits },
 	{ "exec", cmd_exec, "[--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] "
 	  "[--allow-nested] [--] CMD [ARG...]",
 	  "run CMD with a page token and its appsecret_proof in its environment", "+he:",
@@ -271,6 +303,25 @@ const struct command commands[] = {
 	  "fbvault doctor\n"
 	  "fbvault --no-keyring doctor --json || mail -s fbvault me",
 	  doctor_exits },
+	{ "identity", cmd_identity, "new [-o FILE] | show [FILE]",
+	  "make an X25519 identity file (0600) and print its public key, or show it", "ho:",
+	  identity_opts, 1, 2, "identity takes new [-o FILE] or show [FILE]",
+	  identity_doc,
+	  "fbvault identity new\n"
+	  "fbvault identity new -o ci.identity\n"
+	  "fbvault identity show ci.identity",
+	  identity_exits },
+	{ "recipients", cmd_recipients, "add KEY [--name LABEL] | add -R FILE | rm KEY|LABEL | "
+	  "list [--json]", "the vault's members: recipient slots and the committed list",
+	  "hR:", recipients_opts, 1, 2, "recipients takes add, rm or list",
+	  recipients_doc,
+	  "fbvault recipients add fbv1... --name alice\n"
+	  "fbvault recipients rm alice\n"
+	  "fbvault recipients list --json",
+	  recipients_exits },
+	{ "git-setup", cmd_git_setup, "",
+	  "diff and merge drivers for the vault in this git repository", "+h", NULL, 0, 0, NULL,
+	  none_doc, "fbvault --vault secrets/vault git-setup", git_setup_exits },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
 
@@ -280,6 +331,19 @@ static const struct command help_command = {
 	0, 1, NULL, none_doc, "fbvault help\nfbvault help put", help_exits,
 };
 
+/* What git-setup configures git to run: not listed, documented in
+ * fbvault(1) under git-setup. */
+static const struct command hidden[] = {
+	{ "git-merge", cmd_git_merge, "BASE OURS THEIRS [PATH]",
+	  "git's merge driver: a three-way merge of vault versions into OURS", "+h", NULL, 3, 4,
+	  "git-merge takes BASE OURS THEIRS [PATH] (git's %O %A %B %P)",
+	  none_doc, "fbvault git-merge %O %A %B %P", git_merge_exits },
+	{ "git-diff", cmd_git_diff, "FILE",
+	  "git's textconv: a version's entry names and metadata, never a value", "+h", NULL, 1, 1,
+	  "git-diff takes one FILE", none_doc, "fbvault git-diff secrets/vault", open_exits },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL },
+};
+
 const struct command *
 command_find(const char *name)
 {
@@ -287,6 +351,9 @@ command_find(const char *name)
 
 	if (strcmp(name, help_command.name) == 0)
 		return &help_command;
+	for (cmd = hidden; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;

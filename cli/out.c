@@ -108,7 +108,7 @@ fail_err(int err, const char *what)
 }
 
 const char global_usage[] = "[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] "
-    "[--no-keyring] [--accept-rollback]";
+    "[--identity FILE] [--identity-fd N] [--no-keyring] [--accept-rollback]";
 
 void
 print_usage(const struct command *cmd, FILE *f)

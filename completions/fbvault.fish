@@ -76,7 +76,7 @@ function __fbvault_exec_program_started
     return 1
 end
 
-set -l commands init put get list rm passwd login status inspect post scheduled delete api exec env inject keyring unlock lock doctor help
+set -l commands init put get list rm passwd login status inspect post scheduled delete api exec env inject keyring unlock lock doctor identity recipients git-setup help
 
 complete -c fbvault -f
 
@@ -147,5 +147,17 @@ complete -c fbvault -n "__fish_seen_subcommand_from env" -l force -d 'Print to a
 complete -c fbvault -n "__fish_seen_subcommand_from inject" -s i -l input -r -F -d 'Template'
 complete -c fbvault -n "__fish_seen_subcommand_from inject" -s o -l output -r -F -d 'Output file'
 complete -c fbvault -n "__fish_seen_subcommand_from keyring" -x -a 'enable disable status'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a identity -d 'Make or show an X25519 identity file'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a recipients -d 'The vault\'s members'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a git-setup -d 'Diff and merge drivers for git'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -l identity -r -F -d 'Open with this identity file'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -l identity-fd -x -d 'Read an identity from this descriptor'
+complete -c fbvault -n "__fish_seen_subcommand_from identity" -x -a 'new show'
+complete -c fbvault -n "__fish_seen_subcommand_from identity" -s o -l output -r -F -d 'The new identity file'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -x -a 'add rm list'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -l name -x -d 'A label for the key'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -s R -r -F -d 'Add every key of FILE'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -l json -d 'Print JSON (list)'
+complete -c fbvault -n "__fish_seen_subcommand_from passwd" -l remove -d 'Remove the passphrase slot'
 complete -c fbvault -n "__fish_seen_subcommand_from unlock" -l for -x -d 'How long (15m, 8h)'
 complete -c fbvault -n "__fish_seen_subcommand_from help" -x -a "$commands"

@@ -135,8 +135,29 @@ read_all(int fd, unsigned char **buf, size_t *len)
 	return FBV_OK;
 }
 
-int
-store_read(const char *path, unsigned char **buf, size_t *len)
+/* Like store_check_fd(); with shared, read bits for group and others are
+ * allowed and reported. */
+static int
+check_fd(int fd, bool *shared)
+{
+	struct stat st;
+
+	if (shared == NULL)
+		return store_check_fd(fd);
+	if (fstat(fd, &st) != 0)
+		return FBV_ERR_SYSTEM;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return FBV_ERR_SYSTEM;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 033) != 0)
+		return FBV_ERR_PERM;
+	*shared = (st.st_mode & 044) != 0;
+	return FBV_OK;
+}
+
+static int
+read_checked(const char *path, unsigned char **buf, size_t *len, bool *shared)
 {
 	int fd, r, saved;
 
@@ -144,12 +165,24 @@ store_read(const char *path, unsigned char **buf, size_t *len)
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = store_check_fd(fd)) == FBV_OK)
+	if ((r = check_fd(fd, shared)) == FBV_OK)
 		r = read_all(fd, buf, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return r;
+}
+
+int
+store_read(const char *path, unsigned char **buf, size_t *len)
+{
+	return read_checked(path, buf, len, NULL);
+}
+
+int
+store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared)
+{
+	return read_checked(path, buf, len, shared);
 }
 
 int

@@ -3,6 +3,7 @@
 #ifndef FBV_STORE_H
 #define FBV_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* $FBVAULT_PATH, else $XDG_DATA_HOME/fbvault/vault, else
@@ -12,6 +13,11 @@ int store_default_path(char **out);
 /* Reads the whole file. Refuses a symbolic link, a file that is not
  * regular, owned by another user, or open to group or others. */
 int store_read(const char *path, unsigned char **buf, size_t *len);
+/* The same for a vault, which may be readable by others (a clone of a git
+ * repository under umask 022): *shared says whether it is; writable by
+ * group or others, or another user's, is refused as above (FBV_ERR_PERM).
+ * vault_load() refuses a shared vault that has a passphrase slot. */
+int store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared);
 /* The vault's directory must be the user's (or root's) and not writable
  * by group or others: FBV_ERR_DIR_OWNER, FBV_ERR_DIR_MODE. Every read, lock
  * and write checks it. */
