@@ -159,7 +159,7 @@ check "--version prints the version" -- grep -q '^fbvault [0-9]' "$T/out"
 # One dialect: the option named as typed, the usage of the command typed,
 # with the global options when one of those (or an unknown one) is at fault.
 usage_is() { if [ "$(sed -n 2p "$T/err")" = "$1" ] && [ "$(wc -l < "$T/err")" -eq 2 ]; then ok; else not_ok "usage line: $(cat "$T/err")"; fi; }
-globals='[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] [--no-keyring] [--accept-rollback]'
+globals='[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] [--identity FILE] [--identity-fd N] [--no-keyring] [--accept-rollback]'
 expect 64 "unknown command: the nearest" -- fbv lsit
 err_has "fbvault: unknown command 'lsit'; did you mean 'list'?"
 usage_is "usage: fbvault $globals COMMAND [ARGS]"

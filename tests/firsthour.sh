@@ -147,7 +147,7 @@ tmux_run "fbvault list --passphrase-fd abc"
 tmux_done
 step_rc 64
 step_has "fbvault: --passphrase-fd wants a file descriptor number, not 'abc'"
-step_has "usage: fbvault [--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] [--no-keyring] [--accept-rollback] list [--json]"
+step_has "usage: fbvault [--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] [--identity FILE] [--identity-fd N] [--no-keyring] [--accept-rollback] list [--json]"
 tmux_run "fbvault --bogus list"
 tmux_done
 step_rc 64
