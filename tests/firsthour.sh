@@ -127,7 +127,7 @@ step_has "fbvault: cancelled"
 tmux_run "fbvault --vault $T/sensitive/vault init --kdf sensitive"
 passphrase "$PASS"
 passphrase "$PASS" "Repeat passphrase:"
-tmux_wait "fbvault: deriving the key from the passphrase (Argon2id)... 1." 1 20
+tmux_wait "fbvault: deriving the key from the passphrase (Argon2id)... " 1 20
 tmux_done 60
 step_rc 0
 step_has "fbvault: created $T/sensitive/vault"
