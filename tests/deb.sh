@@ -59,7 +59,7 @@ check "gone again" -- test ! -e /usr/bin/fbvault
 
 # From a copy of the sources that is no git checkout (a tarball, say).
 mkdir "$T/nogit"
-(cd "$SRC" && git ls-files -co --exclude-standard -z | tar -c --null -T - --no-recursion -f -) |
+(cd "$SRC" && git ls-files -co --exclude-standard -z | tar -c --no-recursion --null -T - -f -) |
 	tar -x -C "$T/nogit" -f -
 expect 0 "scripts/build-deb outside a git checkout" -- env GIT_CEILING_DIRECTORIES="$T" \
 	"$T/nogit/scripts/build-deb" "$T/deb2"
