@@ -247,7 +247,7 @@ check_kdf(struct report *rep, const struct vault *v)
 
 /* Probes the Secret Service only for a vault that has a keyring slot. */
 static void
-check_keyring(struct report *rep, const struct vault *v, const char *id)
+check_keyring(struct report *rep, const struct ctx *c, const struct vault *v, const char *id)
 {
 	const struct keyring_ops *ks;
 	unsigned char *key;
@@ -257,6 +257,11 @@ check_keyring(struct report *rep, const struct vault *v, const char *id)
 	if (!vault_has_slot(v, FBV_SLOT_KEYRING)) {
 		add(rep, "keyring", ST_OK, 0, "no keyring slot: the passphrase (or a timed unlock) "
 		    "opens the vault");
+		return;
+	}
+	if (!keyring_wanted(c)) {
+		add(rep, "keyring", ST_OK, 0, "keyring slot, not used here (--no-keyring or "
+		    "FBVAULT_NO_KEYRING): the passphrase (or a timed unlock) opens the vault");
 		return;
 	}
 	if (keyring_module(&ks) != FBV_OK) {
@@ -635,7 +640,7 @@ run_checks(struct report *rep, struct ctx *c)
 		check_directory(rep, c->vault_path);
 		vault_id_hex(v, id);
 		check_kdf(rep, v);
-		check_keyring(rep, v, id);
+		check_keyring(rep, c, v, id);
 		check_timed_unlock(rep, id);
 		check_tokens(rep, c, v);
 		check_recipients(rep, v);

@@ -15,20 +15,29 @@
 
 #define OUTPUT_MAX FBV_PAYLOAD_MAX
 
+/* s in '...', each ' as '\'': any bytes survive eval. */
+static void
+put_quoted(struct obuf *out, const char *s, size_t len)
+{
+	const char *end = s + len, *q;
+
+	oputs(out, "'");
+	for (; (q = memchr(s, '\'', (size_t)(end - s))) != NULL; s = q + 1) {
+		oput(out, s, (size_t)(q - s));
+		oputs(out, "'\\''");
+	}
+	oput(out, s, (size_t)(end - s));
+	oputs(out, "'");
+}
+
 static void
 put_shell(struct obuf *out, const struct var *v)
 {
-	const char *val = v->kv + v->name_len + 1, *end = v->kv + v->len, *q;
-
 	oputs(out, "export ");
 	oput(out, v->kv, v->name_len);
-	oputs(out, "='");
-	for (; (q = memchr(val, '\'', (size_t)(end - val))) != NULL; val = q + 1) {
-		oput(out, val, (size_t)(q - val));
-		oputs(out, "'\\''");
-	}
-	oput(out, val, (size_t)(end - val));
-	oputs(out, "'\n");
+	oputs(out, "=");
+	put_quoted(out, v->kv + v->name_len + 1, v->len - v->name_len - 1);
+	oputs(out, "\n");
 }
 
 static void
@@ -63,6 +72,38 @@ format_vars(struct obuf *out, const struct varset *vs, enum env_format format)
 		oputs(out, vs->n == 0 ? "{}\n" : "}\n");
 }
 
+/* A word as the shell reads it back: bare when safe, else in '...'. */
+static void
+shell_word(struct obuf *out, const char *w)
+{
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-./:=@%+,") == strlen(w))
+		oputs(out, w);
+	else
+		put_quoted(out, w, strlen(w));
+}
+
+/* The eval line to use instead: the command as typed (its options, not
+ * the global ones before it). */
+static int
+refuse_terminal(int argc, char **argv)
+{
+	struct obuf line;
+	int i, r;
+
+	obuf_init(&line, 4096);
+	for (i = 0; i < argc; i++) {
+		oputs(&line, " ");
+		shell_word(&line, argv[i]);
+	}
+	r = fail(EXIT_USAGE, "refusing to print tokens to a terminal, where they stay in the "
+	    "scrollback; use eval \"$(fbvault%.*s)\", redirect it, or --force",
+	    line.err == FBV_OK ? (int)line.b.len : 4, line.err == FBV_OK ?
+	    (const char *)line.b.data : " env");
+	obuf_free(&line);
+	return r;
+}
+
 int
 cmd_env(struct ctx *c, const struct command *self, int argc, char **argv)
 {
@@ -74,8 +115,7 @@ cmd_env(struct ctx *c, const struct command *self, int argc, char **argv)
 	if ((r = env_parse(c, self, argc, argv, &o)) >= 0)
 		return r;
 	if (isatty(STDOUT_FILENO) && !o.force)
-		return fail(EXIT_USAGE, "refusing to print tokens to a terminal, where they "
-		    "stay in the scrollback; use eval \"$(fbvault env)\", redirect it, or --force");
+		return refuse_terminal(argc, argv);
 	if ((r = load_vars(c, &o, &vs)) != 0) {
 		varset_free(&vs);
 		return r;

@@ -9,6 +9,7 @@
 #include "open.h"
 #include "options.h"
 #include "out.h"
+#include "progress.h"
 #include "prompt.h"
 
 struct kdf_opts {
@@ -38,6 +39,7 @@ int
 cmd_init(struct ctx *c, const struct command *self, int argc, char **argv)
 {
 	struct kdf_opts o = { self, KDF_MODERATE, false, false };
+	struct progress p;
 	struct vault_txn t;
 	struct sbuf pass;
 	struct vault *v;
@@ -52,7 +54,9 @@ cmd_init(struct ctx *c, const struct command *self, int argc, char **argv)
 		    fbv_strerror(FBV_ERR_SYSTEM));
 	if ((r = read_passphrase(c, PASS_INIT, &pass)) != 0)
 		return r;
+	progress_start(&p, KDF_PROGRESS);
 	r = vault_create(c->vault_path, (const char *)pass.data, pass.len, o.level, &v);
+	progress_stop(&p);
 	sbuf_free(&pass);
 	if (r == FBV_OK && (r = txn_begin_create(v, LOCK_TIMEOUT_MS, &t)) == FBV_OK)
 		r = txn_commit(&t);
@@ -101,6 +105,7 @@ cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 {
 	struct kdf_opts o = { self, KDF_MODERATE, false, false };
 	uint64_t ops, mem;
+	struct progress p;
 	struct vault_txn t;
 	struct sbuf pass;
 	struct vault *v;
@@ -124,7 +129,9 @@ cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 	}
 	if (o.given || vault_kdf_params(t.v, &ops, &mem) != FBV_OK)
 		kdf_level_params(o.level, &ops, &mem);
+	progress_start(&p, KDF_PROGRESS);
 	r = vault_set_passphrase(t.v, (const char *)pass.data, pass.len, ops, mem);
+	progress_stop(&p);
 	sbuf_free(&pass);
 	r = r == FBV_OK ? edit_commit(c, &t) : edit_abort(&t, fail_err(r, c->vault_path));
 	if (r == 0 && !c->quiet)

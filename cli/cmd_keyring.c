@@ -79,6 +79,13 @@ keyring_disable(struct ctx *c, const struct keyring_ops *ks)
 	if (!vault_has_slot(t.v, FBV_SLOT_PASSPHRASE))
 		return edit_abort(&t, fail(EXIT_DENIED, "the keyring slot is this vault's only "
 		    "key slot; refusing to remove it"));
+	/* Asked first: a slot removed and then an item that cannot be would
+	 * leave the key behind, and the command failed. */
+	if ((r = ks->ping()) != FBV_OK)
+		return edit_abort(&t, fail(err_exit_code(r), "cannot reach the Secret Service to "
+		    "remove this vault's key from it: %s; the vault is unchanged (run this in the "
+		    "desktop session; --no-keyring stops using the keyring meanwhile)",
+		    fbv_strerror(r)));
 	if ((r = vault_remove_slot(t.v, FBV_SLOT_KEYRING)) != FBV_OK)
 		return edit_abort(&t, fail_err(r, c->vault_path));
 	if ((r = edit_commit(c, &t)) != 0)

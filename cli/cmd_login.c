@@ -63,7 +63,11 @@ read_short_token(bool system_user, struct sbuf *out)
 	for (i = 0; i < out->len; i++)
 		if (out->data[i] <= ' ' || out->data[i] >= 0x7f)
 			break;
-	if (out->len == 0 || i != out->len)
+	if (out->len == 0)
+		return fail(EXIT_USAGE, "no token given: paste the %s from %s",
+		    system_user ? "system-user token" : "short-lived user token",
+		    system_user ? "Business Settings" : "Graph Explorer");
+	if (i != out->len)
 		return fail(EXIT_USAGE, "the %s must be one line of printable characters without "
 		    "spaces (copy it from %s)", system_user ? "system-user token" : "short-lived token",
 		    system_user ? "Business Settings" : "Graph Explorer");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
@@ -18,49 +19,101 @@
 #include "unlock_state.h"
 
 #define RENEW_WARN_SECONDS (7 * 86400)
+/* As doctor's warnings: a script can gate on it (status || renew). */
+#define EXIT_RENEW 1
 
-/* A warning line for e, or NULL: the user token within 7 days of expiry,
- * or data access lapsing within 7 days. */
+/* "expires in 59d 23h", "expired 3d ago" */
+static void
+when_text(int64_t t, int64_t now, char *buf, size_t len)
+{
+	char d[32];
+
+	if (t <= now) {
+		duration_short(now - t, d, sizeof(d));
+		snprintf(buf, len, "expired %s ago", d);
+	} else {
+		duration_format(t - now, d, sizeof(d));
+		snprintf(buf, len, "expires in %s", d);
+	}
+}
+
+/* A warning line for e, or NULL: the user token within 7 days of expiry
+ * or past it, or data access lapsing within 7 days. */
 static const char *
 renew_warning(const struct entry *e, int64_t now, char *buf, size_t len)
 {
 	int64_t t;
-	char left[32];
+	char when[48];
 
 	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0 && t - now < RENEW_WARN_SECONDS) {
-		duration_format(t - now, left, sizeof(left));
-		snprintf(buf, len, "%s %s (%s left): run `fbvault login` with a fresh short-lived "
-		    "token from Graph Explorer", e->name, t <= now ? "has expired" : "expires soon",
-		    left);
+		when_text(t, now, when, sizeof(when));
+		snprintf(buf, len, "%s %s: run `fbvault login` with a fresh short-lived token "
+		    "from Graph Explorer", e->name, when);
 		return buf;
 	}
 	if (meta_get_int(e, META_DATA_ACCESS_EXPIRES_AT, &t) == FBV_OK && t > 0 &&
 	    t - now < RENEW_WARN_SECONDS) {
-		duration_format(t - now, left, sizeof(left));
-		snprintf(buf, len, "%s: data access %s (%s left): use the app as this user, then "
-		    "run `fbvault login` again", e->name, t <= now ? "has expired" : "expires soon",
-		    left);
+		when_text(t, now, when, sizeof(when));
+		snprintf(buf, len, "%s: data access %s: use the app as this user, then run "
+		    "`fbvault login` again", e->name, when);
 		return buf;
 	}
 	return NULL;
 }
 
-static void
-status_line(const struct entry *e, int64_t now)
+enum health { HEALTH_OK, HEALTH_SOON, HEALTH_EXPIRED };
+static const char *const health_words[] = { "ok", "renew soon", "expired" };
+static const char *const health_colours[] = { "\033[32m", "\033[33m", "\033[31m" };
+
+static enum health
+health_of(const struct entry *e, int64_t now)
+{
+	enum health h = HEALTH_OK;
+	int64_t t;
+
+	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0)
+		h = t <= now ? HEALTH_EXPIRED : t - now < RENEW_WARN_SECONDS ? HEALTH_SOON : h;
+	if (h != HEALTH_EXPIRED && meta_get_int(e, META_DATA_ACCESS_EXPIRES_AT, &t) == FBV_OK &&
+	    t > 0 && t - now < RENEW_WARN_SECONDS)
+		h = t <= now ? HEALTH_EXPIRED : HEALTH_SOON;
+	return h;
+}
+
+/* Colour only for a person: stdout a terminal and NO_COLOR unset or empty. */
+static bool
+use_colour(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0');
+}
+
+/* One line per token: name, kind, health, expiry, page name. */
+static enum health
+status_line(const struct entry *e, int64_t now, bool colour)
 {
 	const char *kind = "", *pname = NULL;
 	size_t klen = 0, plen = 0;
-	char expires[64], left[32] = "", name[256] = "";
+	char when[96], at[64], name[256] = "";
+	enum health h = health_of(e, now);
 	int64_t t;
 
 	meta_get_str(e, META_KIND, &kind, &klen);
 	if (meta_get_str(e, META_PAGE_NAME, &pname, &plen) == FBV_OK)
 		graph_escape(name, sizeof(name), pname, plen);
-	expiry_text(e, expires, sizeof(expires));
-	if (meta_get_int(e, META_EXPIRES_AT, &t) == FBV_OK && t > 0)
-		duration_format(t - now, left, sizeof(left));
-	printf("%-24s %-10.*s expires %s%s%s%s%s%s\n", e->name, (int)klen, kind, expires,
-	    *left ? " (" : "", left, *left ? " left)" : "", *name ? "  " : "", name);
+	if (meta_get_int(e, META_EXPIRES_AT, &t) != FBV_OK) {
+		snprintf(when, sizeof(when), "expiry unknown");
+	} else if (t == 0) {
+		snprintf(when, sizeof(when), "expires never");
+	} else {
+		when_text(t, now, when, sizeof(when) - sizeof(at));
+		format_time(t, at, sizeof(at));
+		snprintf(when + strlen(when), sizeof(when) - strlen(when), " (%s)", at);
+	}
+	printf("%-24s %-10.*s %s%-10s%s  %s%s%s\n", e->name, (int)klen, kind,
+	    colour ? health_colours[h] : "", health_words[h], colour ? "\033[0m" : "", when,
+	    *name ? "  " : "", name);
+	return h;
 }
 
 /* The page's linked Instagram business account, when login saw one. */
@@ -78,7 +131,8 @@ instagram_line(const struct entry *e)
 	printf("  instagram %s%s(%.*s)\n", name, name[0] != '\0' ? " " : "", (int)idlen, id);
 }
 
-static void
+/* Whether any token warned. */
+static bool
 status_json(const struct vault *v, int64_t now)
 {
 	char warn[512];
@@ -104,13 +158,14 @@ status_json(const struct vault *v, int64_t now)
 	printf("],\"unlock\":");
 	print_unlock_state(stdout, v, false, true);
 	printf("}\n");
+	return n > 0;
 }
 
 int
 cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 {
 	int64_t now = now_unix();
-	bool json = false;
+	bool json = false, renew = false, colour = use_colour();
 	char warn[512];
 	struct vault *v;
 	size_t i, n = 0;
@@ -123,13 +178,14 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 	if (seen_slots_warning(v) != NULL)
 		msg("warning: %s: %s", c->vault_path, seen_slots_warning(v));
 	if (json) {
-		status_json(v, now);
+		renew = status_json(v, now);
 		vault_free(v);
-		return 0;
+		return renew ? EXIT_RENEW : 0;
 	}
 	for (i = 0; i < vault_count(v); i++) {
 		if (entry_is_token(vault_entry(v, i))) {
-			status_line(vault_entry(v, i), now);
+			if (status_line(vault_entry(v, i), now, colour) != HEALTH_OK)
+				renew = true;
 			instagram_line(vault_entry(v, i));
 			n++;
 		}
@@ -142,7 +198,7 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 			msg("warning: %s", warn);
 	print_unlock_state(stdout, v, false, false);
 	vault_free(v);
-	return 0;
+	return renew ? EXIT_RENEW : 0;
 }
 
 static void

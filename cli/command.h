@@ -22,6 +22,19 @@ struct ctx {
 
 #define ARGS_ANY (-1)
 
+/* `fbvault help CMD` and `CMD --help` beyond usage and help: one line per
+ * option, examples, the exit codes the command can return. */
+struct option_doc {
+	const char *option;     /* as typed: "-f, --force", "--page PAGE_ID" */
+	const char *text;
+};
+struct exit_doc {
+	int code;
+	const char *text;       /* NULL: its general meaning (fbvault help) */
+};
+#define OPTION_DOC_END { NULL, NULL }
+#define EXIT_DOC_END { -1, NULL }
+
 struct command {
 	const char *name;
 	/* argv[0] is the command's name; self is this row. */
@@ -33,6 +46,11 @@ struct command {
 	int min_args, max_args;         /* positional arguments; max ARGS_ANY: no limit */
 	const char *args_error;         /* said when their count is wrong; NULL:
 					 * "unexpected argument 'X'" */
+	/* Rich help; tests/unit/cli.c checks that every command has it and
+	 * that it describes each of the command's options. */
+	const struct option_doc *option_docs;   /* ends with OPTION_DOC_END */
+	const char *examples;                   /* one per line */
+	const struct exit_doc *exit_docs;       /* ends with EXIT_DOC_END */
 };
 
 extern const struct command commands[];

@@ -41,5 +41,9 @@ COMMAND_FN(cmd_log);
 
 /* The commands and exit codes, for help and a bare fbvault. */
 void help_all(FILE *f);
+/* Usage, help, options, examples and exit codes: -h, `fbvault help CMD`. */
+void print_help(const struct command *cmd, FILE *f);
+/* "unknown command 'lsit'; did you mean 'list'?" and the usage; EXIT_USAGE. */
+int unknown_command(const char *name);
 
 #endif

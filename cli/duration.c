@@ -50,3 +50,18 @@ duration_format(int64_t s, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lldm %llds", (long long)(s / 60), (long long)(s % 60));
 }
+
+void
+duration_short(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = -s;
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else if (s >= 60)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else
+		snprintf(buf, len, "%llds", (long long)s);
+}

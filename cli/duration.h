@@ -7,5 +7,7 @@
 
 int duration_parse(const char *s, int64_t *seconds);
 void duration_format(int64_t seconds, char *buf, size_t len);
+/* Its largest unit only, for times past: "3d", "5h", "12m", "40s". */
+void duration_short(int64_t seconds, char *buf, size_t len);
 
 #endif

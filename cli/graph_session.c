@@ -77,12 +77,13 @@ app_id_of(const struct vault *v, const char *given, char out[64])
 	if ((p = entry_value(v, "app-id", &len)) == NULL)
 		return fail(EXIT_NOTFOUND, "no App ID: give --app-id ID or store it with: "
 		    "fbvault put app-id");
-	if (len == 0 || len >= 64)
-		return fail(EXIT_USAGE, "the entry app-id is not a numeric App ID");
-	memcpy(out, p, len);
-	out[len] = '\0';
-	if (!digits(out))
-		return fail(EXIT_USAGE, "the entry app-id is not a numeric App ID");
+	if (len > 0 && len < 64) {
+		memcpy(out, p, len);
+		out[len] = '\0';
+	}
+	if (len == 0 || len >= 64 || !digits(out))
+		return fail(EXIT_USAGE, "the entry app-id is not a numeric App ID; store the App ID "
+		    "again with: fbvault put --force app-id");
 	return 0;
 }
 

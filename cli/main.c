@@ -22,10 +22,10 @@ global_options(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_LONGOPTS,
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 } };
-	const struct command *help = command_find("help");
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:hv", opts, NULL)) != -1) {
 		if (opt == 'v') {
 			printf("fbvault %s\n", FBV_PACKAGE_VERSION);
 #if FBV_TEST_KDF
@@ -38,8 +38,10 @@ global_options(struct ctx *c, int argc, char **argv)
 			help_all(stdout);
 			return 0;
 		}
-		if ((r = common_option(c, help, opt, optarg)) != OPT_HANDLED)
-			return r == 0 ? usage_error(NULL, "see: fbvault help") : r;
+		if (opt == '?' || opt == ':')
+			return option_error(NULL, opt, argv);
+		if ((r = common_option(c, NULL, opt, optarg)) != OPT_HANDLED)
+			return r;
 	}
 	if (optind >= argc) {
 		help_all(stderr);
@@ -61,7 +63,7 @@ main(int argc, char **argv)
 	if ((r = global_options(&c, argc, argv)) >= 0)
 		return r;
 	if ((cmd = command_find(argv[optind])) == NULL)
-		return fail(EXIT_USAGE, "unknown command '%s'; see: fbvault help", argv[optind]);
+		return unknown_command(argv[optind]);
 	if (cmd->run != cmd_help && c.vault_path == NULL &&
 	    store_default_path(&c.vault_path) != FBV_OK)
 		return fail(EXIT_USAGE, "cannot tell where the vault is: set HOME, XDG_DATA_HOME "

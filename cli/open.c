@@ -2,9 +2,13 @@
  * desktop keyring slot, or the passphrase slot, in that order. A change to
  * the set of slots needs a fresh proof: an identity or the passphrase
  * (vault_open_proof()). */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -18,11 +22,12 @@
 #include "identities.h"
 #include "open.h"
 #include "out.h"
+#include "progress.h"
 #include "prompt.h"
 #include "module.h"
 
 
-static bool
+bool
 keyring_wanted(const struct ctx *c)
 {
 	const char *e = getenv("FBVAULT_NO_KEYRING");
@@ -50,48 +55,105 @@ try_timed_unlock(struct vault *v)
 	return r;
 }
 
+/* Said once per vault and cause (a marker beside the rollback memory,
+ * removed when the keyring opens the vault again), with where the
+ * passphrase comes from and how to skip the keyring. */
+static void
+keyring_notice(const struct ctx *c, const char *id, int why, const char *text)
+{
+	const char *file = getenv("FBVAULT_PASSPHRASE_FILE");
+	char *path = NULL, *marker = NULL;
+	int fd = -1;
+
+	if (seen_path(id, &path) == FBV_OK && asprintf(&marker, "%s.keyring-notice%d", path,
+	    -why) > 0)
+		fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0 || marker == NULL || errno != EEXIST)
+		msg("notice: %s; %s%s (said once; --no-keyring or FBVAULT_NO_KEYRING=1 skips the "
+		    "keyring)", text, c->passphrase_fd >= 0 ? "using the passphrase from "
+		    "--passphrase-fd" : passphrase_at_tty(c) ? "asking for the passphrase" :
+		    "using the passphrase from ", passphrase_at_tty(c) ||
+		    c->passphrase_fd >= 0 ? "" : file);
+	if (fd >= 0)
+		close(fd);
+	free(marker);
+	free(path);
+}
+
+static void
+keyring_notice_clear(const char *id)
+{
+	static const int whys[] = { FBV_ERR_KEYRING, FBV_ERR_KEYRING_ITEM, FBV_ERR_UNSUPPORTED };
+	char *path = NULL, *marker;
+	size_t i;
+
+	if (seen_path(id, &path) != FBV_OK)
+		return;
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
+		if (asprintf(&marker, "%s.keyring-notice%d", path, -whys[i]) > 0) {
+			unlink(marker);
+			free(marker);
+		}
+	}
+	free(path);
+}
+
 /* FBV_OK when the keyring slot opened the vault; otherwise a notice has
  * said why and the caller falls back to the passphrase. */
 static int
-try_keyring(struct vault *v)
+try_keyring(const struct ctx *c, struct vault *v)
 {
 	const struct keyring_ops *ks;
 	unsigned char *kek;
-	char id[2 * FBV_ID_BYTES + 1];
+	char id[2 * FBV_ID_BYTES + 1], why[160];
 	int r;
 
+	vault_id_hex(v, id);
 	if ((r = keyring_module(&ks)) != FBV_OK) {
-		msg("notice: this fbvault cannot use the desktop keyring (%s); "
-		    "asking for the passphrase", fbv_strerror(r));
+		snprintf(why, sizeof(why), "this fbvault cannot use the desktop keyring (%s)",
+		    fbv_strerror(r));
+		keyring_notice(c, id, FBV_ERR_UNSUPPORTED, why);
 		return r;
 	}
 	if ((kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
 		return FBV_ERR_NOMEM;
-	vault_id_hex(v, id);
 	r = ks->lookup(id, kek);
 	if (r == FBV_OK)
 		r = vault_unlock_keyring(v, kek);
 	secret_free(kek);
-	if (r == FBV_ERR_KEYRING)
-		msg("notice: the desktop keyring cannot be reached; asking for the passphrase");
+	if (r == FBV_OK)
+		keyring_notice_clear(id);
+	else if (r == FBV_ERR_KEYRING)
+		keyring_notice(c, id, r, "the desktop keyring cannot be reached");
 	else if (r == FBV_ERR_KEYRING_ITEM)
-		msg("notice: the desktop keyring has no working key for this vault "
-		    "(run: fbvault keyring enable); asking for the passphrase");
+		keyring_notice(c, id, r, "the desktop keyring has no working key for this vault "
+		    "(run: fbvault keyring enable)");
 	return r;
 }
 
+/* At a terminal, a wrong passphrase may be typed again (three tries, a
+ * pause after each); from a descriptor or a file, once. */
 static int
 try_passphrase(struct ctx *c, struct vault *v, bool allow_prompt)
 {
+	struct progress p;
 	struct sbuf pass;
-	int r;
+	int r, tries = passphrase_tries(c);
 
 	if (!allow_prompt)
 		return fail(EXIT_DENIED, "%s is locked", v->path);
-	if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
-		return r;
-	r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
-	sbuf_free(&pass);
+	for (;;) {
+		if ((r = read_passphrase(c, PASS_CURRENT, &pass)) != 0)
+			return r;
+		progress_start(&p, KDF_PROGRESS);
+		r = vault_unlock_passphrase(v, (const char *)pass.data, pass.len);
+		progress_stop(&p);
+		sbuf_free(&pass);
+		if (r != FBV_ERR_WRONG_PASS || --tries == 0)
+			break;
+		passphrase_retry_pause();
+		msg("wrong passphrase; try again");
+	}
 	return r == FBV_OK ? 0 : fail_err(r, v->path);
 }
 
@@ -107,7 +169,7 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 	if ((r = identities_open(c, v)) >= 0)
 		return r;
 	if (vault_has_slot(v, FBV_SLOT_KEYRING) && keyring_wanted(c)) {
-		r = try_keyring(v);
+		r = try_keyring(c, v);
 		if (r == FBV_OK)
 			return 0;
 		if (r == FBV_ERR_CORRUPT)

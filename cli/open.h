@@ -21,6 +21,9 @@ int vault_open_proof(struct ctx *c, struct vault **out);
 /* Unlocks a loaded v; allow_prompt false: only what needs no passphrase. */
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
 
+/* Not when --no-keyring or FBVAULT_NO_KEYRING (not empty, not 0). */
+bool keyring_wanted(const struct ctx *c);
+
 /* For git's drivers, which have no terminal: the timed unlock, an
  * identity, the keyring, in that order, quietly; never a passphrase.
  * 0, -1 when nothing opened v, or an exit code after a message (an

@@ -1,6 +1,8 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "errors.h"
 #include "options.h"
 #include "out.h"
@@ -23,8 +25,8 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 	case 'P': case 'N':
 		fd = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || fd < 0 || fd > 1000000)
-			return usage_error(self, "--%spassphrase-fd wants a file descriptor number",
-			    opt == 'N' ? "new-" : "");
+			return global_usage_error(self, "--%spassphrase-fd wants a file descriptor "
+			    "number, not '%s'", opt == 'N' ? "new-" : "", arg);
 		*(opt == 'P' ? &c->passphrase_fd : &c->new_passphrase_fd) = (int)fd;
 		return OPT_HANDLED;
 	case 'K':
@@ -60,12 +62,40 @@ args_check(const struct command *self, int argc, char **argv)
 	return usage_error(self, "unexpected argument '%s'", argv[optind + self->max_args]);
 }
 
+/* The option getopt refused, as typed: "-x" or "--name" (without "=..."). */
+static void
+option_typed(char **argv, char *buf, size_t len)
+{
+	const char *arg = argv[optind - 1];
+
+	if (strncmp(arg, "--", 2) == 0)
+		snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
+	else if (optopt > ' ' && optopt < 127)
+		snprintf(buf, len, "-%c", optopt);
+	else
+		snprintf(buf, len, "%s", arg);
+}
+
+int
+option_error(const struct command *self, int opt, char **argv)
+{
+	char name[64];
+
+	option_typed(argv, name, sizeof(name));
+	if (opt == ':' && self != NULL)
+		return usage_error(self, "option '%s' needs a value", name);
+	if (opt == ':')
+		return global_usage_error(NULL, "option '%s' needs a value", name);
+	return global_usage_error(self, "unknown option '%s'", name);
+}
+
 int
 parse_args(struct ctx *c, const struct command *self, int argc, char **argv,
     void *state, option_fn on_opt)
 {
 	static const struct option common[] = { COMMON_LONGOPTS };
 	struct option all[OWN_MAX + sizeof(common) / sizeof(common[0]) + 1];
+	char shortopts[64];
 	size_t n = 0, i;
 	int opt, r;
 
@@ -74,12 +104,14 @@ parse_args(struct ctx *c, const struct command *self, int argc, char **argv,
 	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
 		all[n++] = common[i];
 	memset(&all[n], 0, sizeof(all[n]));
+	/* A leading ':' (after '+') tells a missing value from an unknown option. */
+	snprintf(shortopts, sizeof(shortopts), "%s:%s", *self->shortopts == '+' ? "+" : "",
+	    self->shortopts + (*self->shortopts == '+'));
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, self->shortopts, all, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
-			return usage_error(self, "%s '%s'", opt == ':' ? "missing value for option" :
-			    "unknown option", argv[optind - 1]);
+			return option_error(self, opt, argv);
 		if ((r = common_option(c, self, opt, optarg)) == OPT_HANDLED)
 			continue;
 		if (r == OPT_HELP)

@@ -39,6 +39,10 @@ int parse_args(struct ctx *c, const struct command *self, int argc, char **argv,
 #define OPT_HANDLED 1
 #define OPT_HELP 2
 int common_option(struct ctx *c, const struct command *self, int opt, const char *arg);
+/* What getopt_long() returned '?' or ':' for (opterr 0, a ':' first in
+ * the short options), named as typed, with the usage; returns EXIT_USAGE.
+ * self NULL: before the command. */
+int option_error(const struct command *self, int opt, char **argv);
 /* For a command whose options are all flags of one bool. */
 int flag_opt(void *state, int opt, const char *arg);
 

@@ -10,6 +10,7 @@
 #include "../crypto/errors.h"
 #include "../graph/graph.h"
 #include "../vault/io.h"
+#include "../vault/store.h"
 #include "errors.h"
 #include "out.h"
 
@@ -65,6 +66,24 @@ fail_dir(int err, const char *path)
 	return code;
 }
 
+/* The init that creates it: with --vault unless it is where the vault is
+ * by default (FBVAULT_PATH, XDG_DATA_HOME). */
+static int
+no_vault(const char *path)
+{
+	char *dflt = NULL;
+	bool named = store_default_path(&dflt) != FBV_OK || strcmp(dflt, path) != 0;
+	const char *q = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-./~+,:@") == strlen(path) ? "" : "'";
+	int code;
+
+	code = fail(EXIT_NOTFOUND, "no vault at %s; create one with: fbvault %s%s%s%s%sinit",
+	    path, named ? "--vault " : "", named ? q : "", named ? path : "", named ? q : "",
+	    named ? " " : "");
+	free(dflt);
+	return code;
+}
+
 /* "fbvault: WHAT: REASON", with a fix where there is one. */
 int
 fail_err(int err, const char *what)
@@ -74,7 +93,7 @@ fail_err(int err, const char *what)
 		return fail(EXIT_DENIED, "%s: unsafe permissions: the file must be owned by "
 		    "you and not open to group or others; fix with: chmod 600 %s", what, what);
 	case FBV_ERR_NO_VAULT:
-		return fail(EXIT_NOTFOUND, "no vault at %s; create one with: fbvault init", what);
+		return no_vault(what);
 	case FBV_ERR_SYMLINK:
 		return fail(EXIT_DENIED, "%s is a symbolic link; fbvault does not follow links "
 		    "to the vault file (name the file itself)", what);
@@ -82,12 +101,14 @@ fail_err(int err, const char *what)
 	case FBV_ERR_DIR_MODE:
 		return fail_dir(err, what);
 	case FBV_ERR_WRONG_PASS:
-		return fail(EXIT_DENIED, "%s: wrong passphrase (or its key slot was tampered with)",
-		    what);
+		return fail(EXIT_DENIED, "%s: wrong passphrase", what);
 	default:
 		return fail(err_exit_code(err), "%s: %s", what, fbv_strerror(err));
 	}
 }
+
+const char global_usage[] = "[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] "
+    "[--identity FILE] [--identity-fd N] [--no-keyring] [--accept-rollback] [--quiet]";
 
 void
 print_usage(const struct command *cmd, FILE *f)
@@ -95,11 +116,14 @@ print_usage(const struct command *cmd, FILE *f)
 	fprintf(f, "usage: fbvault %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
 }
 
-void
-print_help(const struct command *cmd, FILE *f)
+static void
+print_global_usage(const struct command *cmd, FILE *f)
 {
-	print_usage(cmd, f);
-	fprintf(f, "\n%s\n", cmd->help);
+	if (cmd == NULL)
+		fprintf(f, "usage: fbvault %s COMMAND [ARGS]\n", global_usage);
+	else
+		fprintf(f, "usage: fbvault %s %s%s%s\n", global_usage, cmd->name,
+		    *cmd->usage ? " " : "", cmd->usage);
 }
 
 int
@@ -112,6 +136,18 @@ usage_error(const struct command *cmd, const char *fmt, ...)
 	va_end(ap);
 	if (cmd != NULL)
 		print_usage(cmd, stderr);
+	return EXIT_USAGE;
+}
+
+int
+global_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	print_global_usage(cmd, stderr);
 	return EXIT_USAGE;
 }
 

@@ -18,9 +18,13 @@ int fail_err(int err, const char *what);
 /* The message, then the command's usage; returns EXIT_USAGE. */
 int usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The message, then the usage with the global options (cmd NULL:
+ * fbvault's own); for a global option or an unknown one. */
+int global_usage_error(const struct command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The options every command takes, before or after its name. */
+extern const char global_usage[];
 void print_usage(const struct command *cmd, FILE *f);
-/* Usage and help text, for -h and `fbvault help COMMAND`. */
-void print_help(const struct command *cmd, FILE *f);
 /* Text from outside (page names, Graph's messages): control bytes, C1
  * controls and invalid UTF-8 printed as \xNN (graph_escape()). */
 void term_escape(FILE *f, const char *s, size_t len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -16,6 +17,8 @@
 #include "prompt.h"
 
 #define PASS_MAX 1024
+#define TTY_TRIES 3
+#define RETRY_PAUSE_MS 1000
 
 static volatile sig_atomic_t caught;
 
@@ -25,10 +28,12 @@ on_signal(int sig)
 	caught = sig;
 }
 
-/* Reads one line into out, without its newline. */
+/* Reads one line into out, without its newline; PROMPT_EOF when the
+ * input ended before anything came (Ctrl-D at a terminal). */
 static int
 read_line_fd(int fd, struct sbuf *out)
 {
+	bool any = false;
 	unsigned char ch;
 
 	for (;;) {
@@ -38,8 +43,11 @@ read_line_fd(int fd, struct sbuf *out)
 			continue;
 		if (n < 0)
 			return FBV_ERR_SYSTEM;
+		if (n == 0 && !any)
+			return PROMPT_EOF;
 		if (n == 0 || ch == '\n')
 			break;
+		any = true;
 		if (out->len >= PASS_MAX)
 			return FBV_ERR_TOO_LARGE;
 		if (sbuf_put_u8(out, ch) != FBV_OK)
@@ -114,8 +122,8 @@ read_pass_file(const char *path, struct sbuf *out)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return FBV_ERR_SYSTEM;
 	r = store_check_fd(fd);
-	if (r == FBV_OK)
-		r = read_line_fd(fd, out);
+	if (r == FBV_OK && (r = read_line_fd(fd, out)) == PROMPT_EOF)
+		r = FBV_OK;
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -136,30 +144,80 @@ pass_error(int r, const char *source)
 }
 
 static int
+no_tty(bool new_pass)
+{
+	return fail(EXIT_DENIED, "no terminal to ask for the passphrase; use --passphrase-fd N "
+	    "or FBVAULT_PASSPHRASE_FILE%s", new_pass ? " (new passphrase: --new-passphrase-fd N "
+	    "or FBVAULT_NEW_PASSPHRASE_FILE)" : "");
+}
+
+/* One line from the terminal; 0, or an exit code after a message. */
+static int
+tty_pass_line(const char *prompt, bool new_pass, struct sbuf *out)
+{
+	int r = read_tty_line(prompt, out);
+
+	if (r == FBV_ERR_NO_VAULT)
+		return no_tty(new_pass);
+	if (r == PROMPT_EOF)
+		return fail(EXIT_USAGE, "cancelled");
+	return r == FBV_OK ? 0 : pass_error(r, "the terminal");
+}
+
+/* A new passphrase is asked twice; at most TTY_TRIES times when the two
+ * differ or it is empty. */
+static int
 read_tty_pass(bool new_pass, bool confirm, struct sbuf *out)
 {
 	struct sbuf again;
-	int r;
+	bool same;
+	int r, try;
 
-	r = read_tty_line(new_pass ? "New passphrase: " : "Passphrase: ", out);
-	if (r == FBV_ERR_NO_VAULT)
-		return fail(EXIT_DENIED, "no terminal to ask for the passphrase; use "
-		    "--passphrase-fd N or FBVAULT_PASSPHRASE_FILE%s",
-		    new_pass ? " (new passphrase: --new-passphrase-fd N or "
-		    "FBVAULT_NEW_PASSPHRASE_FILE)" : "");
-	if (r != FBV_OK)
-		return pass_error(r, "the terminal");
-	if (!confirm)
-		return 0;
-	sbuf_init(&again, PASS_MAX + 1);
-	r = read_tty_line("Repeat passphrase: ", &again);
-	if (r == FBV_OK && (again.len != out->len ||
-	    (out->len > 0 && sodium_memcmp(again.data, out->data, out->len) != 0)))
-		r = FBV_ERR_WRONG_PASS;
-	sbuf_free(&again);
-	if (r == FBV_ERR_WRONG_PASS)
-		return fail(EXIT_USAGE, "the passphrases do not match");
-	return r == FBV_OK ? 0 : pass_error(r, "the terminal");
+	for (try = 1;; try++) {
+		sbuf_reset(out);
+		if ((r = tty_pass_line(new_pass ? "New passphrase: " : "Passphrase: ", new_pass,
+		    out)) != 0 || !confirm)
+			return r;
+		if (out->len == 0 && try < TTY_TRIES) {
+			msg("the passphrase is empty; try again");
+			continue;
+		}
+		if (out->len == 0)
+			return 0;
+		sbuf_init(&again, PASS_MAX + 1);
+		r = tty_pass_line("Repeat passphrase: ", new_pass, &again);
+		same = r == 0 && again.len == out->len &&
+		    sodium_memcmp(again.data, out->data, out->len) == 0;
+		sbuf_free(&again);
+		if (r != 0 || same)
+			return r;
+		if (try == TTY_TRIES)
+			return fail(EXIT_USAGE, "the passphrases do not match");
+		msg("the passphrases do not match; try again");
+	}
+}
+
+bool
+passphrase_at_tty(const struct ctx *c)
+{
+	const char *file = getenv("FBVAULT_PASSPHRASE_FILE");
+
+	return c->passphrase_fd < 0 && (file == NULL || *file == '\0');
+}
+
+int
+passphrase_tries(const struct ctx *c)
+{
+	return passphrase_at_tty(c) ? TTY_TRIES : 1;
+}
+
+void
+passphrase_retry_pause(void)
+{
+	struct timespec ts = { RETRY_PAUSE_MS / 1000, (RETRY_PAUSE_MS % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }
 
 /* The passphrase: --passphrase-fd N, else the first line of the file named
@@ -178,7 +236,9 @@ read_passphrase(const struct ctx *c, enum pass_kind kind, struct sbuf *out)
 
 	sbuf_init(out, PASS_MAX + 1);
 	if (fd >= 0) {
-		if ((r = read_line_fd(fd, out)) != FBV_OK)
+		if ((r = read_line_fd(fd, out)) == PROMPT_EOF)
+			r = FBV_OK;
+		if (r != FBV_OK)
 			return pass_error(r, new_pass ? "--new-passphrase-fd" : "--passphrase-fd");
 	} else if (file != NULL && *file != '\0') {
 		if ((r = read_pass_file(file, out)) != FBV_OK)
@@ -200,7 +260,8 @@ read_input(const char *prompt, size_t max, bool binary, struct sbuf *out)
 
 	sbuf_init(out, max + 2);
 	if (isatty(STDIN_FILENO)) {
-		r = read_tty_line(prompt, out);
+		if ((r = read_tty_line(prompt, out)) == PROMPT_EOF)
+			return fail(EXIT_USAGE, "cancelled");
 		return r == FBV_OK ? 0 : fail(err_exit_code(r), "cannot read the value: %s",
 		    fbv_strerror(r));
 	}

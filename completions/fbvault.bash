@@ -18,7 +18,7 @@ _fbvault_cmd_opts()
 	identity) printf '%s\n' -o --output ;;
 	recipients) printf '%s\n' --name -R --json ;;
 	put) printf '%s\n' -f --force --binary ;;
-	get) printf '%s\n' -n --no-newline ;;
+	get) printf '%s\n' -n --no-newline --clip ;;
 	list | status | inspect | keyring | doctor) printf '%s\n' --json ;;
 	login) printf '%s\n' --app-id --page --system-user ;;
 	check) printf '%s\n' --warn --notify --json ;;

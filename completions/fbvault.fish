@@ -118,6 +118,7 @@ complete -c fbvault -n "__fish_seen_subcommand_from put" -s f -l force -d 'Repla
 complete -c fbvault -n "__fish_seen_subcommand_from put" -l binary -d 'Keep every byte of stdin'
 complete -c fbvault -n "__fish_seen_subcommand_from put; and __fish_contains_opt -s f force" -a '(__fbvault_names)' -d 'Entry'
 complete -c fbvault -n "__fish_seen_subcommand_from get" -s n -l no-newline -d 'No trailing newline'
+complete -c fbvault -n "__fish_seen_subcommand_from get" -l clip -d 'Copy to the clipboard, cleared after 45 s'
 complete -c fbvault -n "__fish_seen_subcommand_from get rm inspect" -a '(__fbvault_names)' -d 'Entry'
 complete -c fbvault -n "__fish_seen_subcommand_from list status inspect keyring doctor" -l json -d 'Print JSON'
 complete -c fbvault -n "__fish_seen_subcommand_from login" -l app-id -x -d 'The App ID'

@@ -301,7 +301,12 @@ describe_other(int err, const struct graph_error *ge, char *buf, size_t len)
 	char text[sizeof(ge->message) * 4];
 
 	graph_escape(text, sizeof(text), ge->message, strlen(ge->message));
-	if (err == FBV_ERR_NET)
+	if (err == FBV_ERR_NET && strstr(text, "certificate") != NULL)
+		snprintf(buf, len, "cannot reach the Graph API: %s (the server's certificate is "
+		    "not signed by a CA fbvault trusts: FBVAULT_CA_FILE names a PEM bundle to "
+		    "trust instead of the system's, /etc/ssl/certs/ca-certificates.crt from the "
+		    "ca-certificates package; fbvault doctor checks it)", text);
+	else if (err == FBV_ERR_NET)
 		snprintf(buf, len, "cannot reach the Graph API: %s",
 		    text[0] != '\0' ? text : "no response");
 	else if (err == FBV_ERR_UNCERTAIN && ge->call == GRAPH_CALL_DELETE)

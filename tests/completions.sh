@@ -23,7 +23,8 @@ lacks() { if grep -qxF -- "$1" "$T/out"; then not_ok "$2: '$1' offered"; else ok
 nothing() { if [ -s "$T/out" ]; then not_ok "$1: offered $(tr '\n' ' ' < "$T/out")"; else ok; fi; }
 
 new_vault
-for n in app-id app-secret page/1001 page/2002 'ig:acct:7'; do
+printf '1122334455\n' | fbv put app-id || exit 1
+for n in app-secret page/1001 page/2002 'ig:acct:7'; do
 	printf 'VALUE-OF-%s\n' "$n" | fbv put "$n" || exit 1
 done
 
@@ -37,7 +38,7 @@ comp d;               offers doctor "prefix d"; lacks get "prefix d"
 comp --;              offers --vault "global options"; offers --no-keyring "global options"
 comp init --kdf "";   offers interactive "--kdf"; offers sensitive "--kdf"
 comp put -;           offers --force "put options"; offers --binary "put options"
-comp get --;          offers --no-newline "get options"
+comp get --;          offers --no-newline "get options"; offers --clip "get options"
 comp env --format ""; offers dotenv "--format"; offers json "--format"
 comp exec --;         offers --min-ttl "exec options"; offers --allow-nested "exec options"
 comp keyring "";      offers enable "keyring"; offers status "keyring"

@@ -156,4 +156,64 @@ expect 0 "put -h" -- fbv put -h
 expect 0 "--version" -- fbv --version
 check "--version prints the version" -- grep -q '^fbvault [0-9]' "$T/out"
 
+# One dialect: the option named as typed, the usage of the command typed,
+# with the global options when one of those (or an unknown one) is at fault.
+usage_is() { if [ "$(sed -n 2p "$T/err")" = "$1" ] && [ "$(wc -l < "$T/err")" -eq 2 ]; then ok; else not_ok "usage line: $(cat "$T/err")"; fi; }
+globals='[--vault PATH] [--passphrase-fd N] [--new-passphrase-fd N] [--identity FILE] [--identity-fd N] [--no-keyring] [--accept-rollback] [--quiet]'
+expect 64 "unknown command: the nearest" -- fbv lsit
+err_has "fbvault: unknown command 'lsit'; did you mean 'list'?"
+usage_is "usage: fbvault $globals COMMAND [ARGS]"
+expect 64 "help of a mistyped command" -- fbv help dcotor
+err_has "fbvault: unknown command 'dcotor'; did you mean 'doctor'?"
+expect 64 "nothing near: no guess" -- fbv zzzzzz
+err_has "fbvault: unknown command 'zzzzzz' (fbvault help lists them)"
+expect 64 "unknown option of a command" -- fbv get --bogus x
+err_has "fbvault: unknown option '--bogus'"
+usage_is "usage: fbvault $globals get [-n] [--clip] NAME"
+expect 64 "unknown short option" -- fbv get -z x
+err_has "fbvault: unknown option '-z'"
+expect 64 "unknown global option" -- fbv --bogus list
+err_has "fbvault: unknown option '--bogus'"
+usage_is "usage: fbvault $globals COMMAND [ARGS]"
+expect 64 "exec --page without a value" -- fbv exec --page
+err_has "fbvault: option '--page' needs a value"
+usage_is "usage: fbvault exec [--page PAGE_ID] [-e VAR=NAME]... [--min-ttl DURATION] [--allow-nested] [--] CMD [ARG...]"
+expect 64 "env -e without a value" -- fbv env -e
+err_has "fbvault: option '-e' needs a value"
+expect 64 "--vault without a value" -- fbv --vault
+err_has "fbvault: option '--vault' needs a value"
+expect 64 "a bad --passphrase-fd after the command" -- fbv list --passphrase-fd abc
+err_has "fbvault: --passphrase-fd wants a file descriptor number, not 'abc'"
+usage_is "usage: fbvault $globals list [--json]"
+expect 0 "help help" -- fbv help help
+check "help help: its usage" -- grep -qx 'usage: fbvault help \[COMMAND\]' "$T/out"
+for cmd in put exec status; do
+	expect 0 "help $cmd: rich" -- fbv help "$cmd"
+	check "help $cmd: options, examples and exit codes" -- sh -c 'grep -qx "options:" "$1" && grep -qx "examples:" "$1" && grep -qx "exit codes:" "$1"' sh "$T/out"
+done
+check "status --help names its exit 1" -- sh -c 'fbv() { "$FBVAULT_BIN" "$@"; }; fbv status --help | grep -qx "  1   a token has expired or expires within 7 days"'
+expect 66 "--vault missing/vault: init with --vault" -- fbv --vault "$T/missing/vault" list
+err_has "fbvault: no vault at $T/missing/vault; create one with: fbvault --vault $T/missing/vault init"
+expect 66 "the default path: plain init" -- env FBVAULT_PATH="$T/missing2/vault" "$FBVAULT_BIN" list
+err_has "create one with: fbvault init"
+
+# put checks the entries fbvault reads: spaces around them dropped, the
+# rest refused with the vault unchanged.
+new_vault
+printf '  1122334455 \n' | fbv put --force app-id
+expect 0 "app-id stored trimmed" -- fbv get app-id
+check "app-id without spaces" -- test "$(cat "$T/out")" = 1122334455
+s=$(snapshot)
+for bad in "11 22" "12ab" "" "   "; do
+	expect 64 "app-id '$bad' refused" -- sh -c 'printf "%s\n" "$1" | "$FBVAULT_BIN" put --force app-id' sh "$bad"
+done
+expect 64 "a token with a space inside" -- sh -c 'printf "EAA abc\n" | "$FBVAULT_BIN" put page/77'
+err_has "fbvault: the value for page/77 must be one line of printable characters without spaces"
+expect 64 "an empty user-token" -- sh -c 'printf "\n" | "$FBVAULT_BIN" put user-token'
+err_has "fbvault: the value for user-token is empty"
+unchanged "$s" "refused values"
+printf ' EAAtok123 \n' | fbv put page/78
+check "a token is stored trimmed" -- test "$(fbv get page/78)" = EAAtok123
+printf ' any value \n' | fbv put other
+check "any other entry keeps its spaces" -- test "$(fbv get other)" = " any value "
 finish

@@ -56,4 +56,12 @@ expect 0 "bash completion from the package" -- bash -c '. /usr/share/bash-comple
 
 expect 0 "apt-get remove" -- apt-get remove -y -q fbvault
 check "gone again" -- test ! -e /usr/bin/fbvault
+
+# From a copy of the sources that is no git checkout (a tarball, say).
+mkdir "$T/nogit"
+(cd "$SRC" && git ls-files -co --exclude-standard -z | tar -c --no-recursion --null -T - -f -) |
+	tar -x -C "$T/nogit" -f -
+expect 0 "scripts/build-deb outside a git checkout" -- env GIT_CEILING_DIRECTORIES="$T" \
+	"$T/nogit/scripts/build-deb" "$T/deb2"
+check "... makes the same .deb" -- test "$(basename "$(cat "$T/out")")" = "$(basename "$deb")"
 finish

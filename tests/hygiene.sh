@@ -18,7 +18,7 @@ prompt() { FBVAULT_PATH="$T/nb/vault" HOME="$T/nb" python3 "$FBVAULT_SRC/tests/p
 unset FBVAULT_PASSPHRASE_FILE
 expect 0 "passphrase typed at a pty: get" -- prompt "Passphrase: " "nobody passphrase" typed-on-a-tty-value -- get x
 cat "$T/out" | sed 's/^/  /'
-expect 0 "value typed at a pty: put (passphrase from a file)" -- prompt "Value for y: " "EAAtypedTokenValue123" "" -- --passphrase-fd 3 put y 3<"$T/nb/pass"
+expect 0 "value typed at a pty: put (passphrase from a file)" -- prompt "Value for y (not shown): " "EAAtypedTokenValue123" "" -- --passphrase-fd 3 put y 3<"$T/nb/pass"
 cat "$T/out" | sed 's/^/  /'
 check "the typed value was stored" -- test "$(as_nobody env FBVAULT_PASSPHRASE_FILE="$T/nb/pass" "$FBVAULT_BIN" get y)" = EAAtypedTokenValue123
 export FBVAULT_PASSPHRASE_FILE="$T/pass"

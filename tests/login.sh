@@ -82,6 +82,11 @@ SHORT_TOKEN=$SHORT_NOPOST fails 77 "pages_manage_posts" "token without pages_man
 start_fake_graph other other- || exit 1
 other=$GRAPH_URL
 FBVAULT_GRAPH_URL=$other fails 69 "cannot reach the Graph API" "certificate from another CA"
+err_has "(the server's certificate is not signed by a CA fbvault trusts: FBVAULT_CA_FILE names a PEM bundle to trust instead of the system's"
+s=$(snapshot)
+expect 64 "an empty short-lived token" -- sh -c 'printf "\n" | "$FBVAULT_BIN" login'
+err_has "fbvault: no token given: paste the short-lived user token from Graph Explorer"
+unchanged "$s" "an empty short-lived token"
 FBVAULT_GRAPH_URL=http://192.0.2.1:80 fails 64 "loopback" "http:// to a non-loopback host"
 FBVAULT_GRAPH_URL=https://127.0.0.1:1 fails 69 "cannot reach the Graph API" "nothing listening"
 unchanged "$base" "all failures together"
@@ -136,11 +141,33 @@ check "no token on stdout or stderr of login" -- sh -c '! grep -q "EAA" "$1"' sh
 expect 0 "status" -- fbv status
 check "status lists the user token" -- grep -q '^user-token .*user-token' "$T/out"
 check "status says page tokens never expire" -- grep -q '^page/1001 .*expires never' "$T/out"
+check "status: health and expiry per token" -- grep -qE '^user-token +user-token +ok +expires in 59d [0-9]+h \(' "$T/out"
+check "status: not coloured when stdout is not a terminal" -- sh -c '! grep -q "$(printf "\033")" "$1"' sh "$T/out"
 expect 0 "status --json" -- fbv status --json
 check "status --json schema" -- python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert len(d["tokens"]) == 6 and d["warnings"] == [] and "unlocked_until" in d["unlock"], d' "$T/out"
+# Days later (faketime): within 7 days exit 1, then expired, never "0m 0s left".
+# (faketime preloads itself; an ASan build is told that this is fine.)
+later() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" faketime -f "$@"; }
+if command -v faketime > /dev/null; then
+	expect 1 "status 55 days later: renew soon" -- later +55d "$FBVAULT_BIN" status
+	check "status: renew soon, expires in 4d" -- grep -qE '^user-token +user-token +renew soon +expires in 4d ' "$T/out"
+	check "status: the warning on stderr" -- grep -q '^fbvault: warning: user-token expires in 4d [0-9]*h: run `fbvault login`' "$T/err"
+	expect 1 "status 63 days later: expired" -- later +63d "$FBVAULT_BIN" status
+	check "status: expired 3d ago" -- grep -qE '^user-token +user-token +expired +expired 3d ago \(' "$T/out"
+	check "status: page tokens still ok" -- grep -qE '^page/1001 +page-token +ok +expires never' "$T/out"
+	check "status: never 0m 0s" -- sh -c '! grep -q "0m 0s" "$1" "$2"' sh "$T/out" "$T/err"
+	expect 1 "status --json 63 days later: exit 1 too" -- later +63d "$FBVAULT_BIN" status --json
+	check "status --json: the same schema, the warning in it" -- python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["tokens"]) == 6 and "unlocked_until" in d["unlock"], d
+assert d["warnings"] == [d["warnings"][0]] and "expired 3d ago" in d["warnings"][0], d["warnings"]' "$T/out"
+else
+	not_ok "faketime is not installed (scripts/install-deps test)"
+fi
 expect 0 "inspect a page token" -- fbv inspect page/1002
 check "inspect says valid PAGE token with the scope" -- grep -q '^page/1002: valid PAGE token' "$T/out"
 expect 0 "inspect --json" -- fbv inspect page/1002 --json

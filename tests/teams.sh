@@ -60,7 +60,7 @@ expect 0 "alice: recipients add alice (passphrase proof)" -- \
 	m alice env FBVAULT_PASSPHRASE_FILE="$T/pass" "$FBVAULT_BIN" recipients add "$ALICE" --name alice
 err_says "was opened by its passphrase alone"
 err_says "passwd --remove"
-put alice app-id "APPID-4417"
+put alice app-id "4417004417"
 put alice app-secret "APPSECRET-k2Jq9"
 put alice page/1001 "PAGETOKEN-base-1001-Zx"
 put alice page/2002 "PAGETOKEN-base-2002-Qw"
@@ -143,11 +143,11 @@ expect 0 "ci: --identity FILE, no terminal" -- \
 check "... the value" -- test "$(cat "$T/out")" = "APPSECRET-k2Jq9"
 expect 0 "ci: --identity-fd 3 from a pipe, no terminal" -- \
 	m ci env -u FBVAULT_IDENTITY_FILE setsid -w sh -c 'cat "$1" | "$2" --identity-fd 3 get app-id 3<&0' _ "$T/id/ci.key" "$FBVAULT_BIN"
-check "... the value" -- test "$(cat "$T/out")" = "APPID-4417"
+check "... the value" -- test "$(cat "$T/out")" = "4417004417"
 expect 0 "ci: exec with its identity" -- \
 	m ci env -u FBVAULT_IDENTITY_FILE setsid -w "$FBVAULT_BIN" --identity "$T/id/ci.key" exec -e SECRET=app-secret -- sh -c 'test "$SECRET" = APPSECRET-k2Jq9'
 expect 0 "exec's child gets neither FBVAULT_IDENTITY_FILE nor the identity descriptor" -- \
-	m ci sh -c '"$1" --identity-fd 3 exec -e S=app-id -- sh -c "test -z \"\${FBVAULT_IDENTITY_FILE+x}\" && test ! -e /proc/\$\$/fd/3 && test \"\$S\" = APPID-4417" 3< "$2"' _ "$FBVAULT_BIN" "$T/id/ci.key"
+	m ci sh -c '"$1" --identity-fd 3 exec -e S=app-id -- sh -c "test -z \"\${FBVAULT_IDENTITY_FILE+x}\" && test ! -e /proc/\$\$/fd/3 && test \"\$S\" = 4417004417" 3< "$2"' _ "$FBVAULT_BIN" "$T/id/ci.key"
 expect 77 "ci without its identity: refused, no prompt" -- \
 	m ci env -u FBVAULT_IDENTITY_FILE setsid -w "$FBVAULT_BIN" get app-id
 err_says "no passphrase slot, and no identity (--identity FILE) opened the vault"

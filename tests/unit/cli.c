@@ -1,10 +1,12 @@
 /* Pieces of cli/ with no I/O: the times --at accepts and refuses
- * (when.c), and what api's redaction leaves of an answer (redact.c). */
+ * (when.c), what api's redaction leaves of an answer (redact.c), and that
+ * every command of the table has its rich help (commands.c). */
 #include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "../../cli/commands.h"
 #include "../../cli/redact.h"
 #include "../../cli/when.h"
 #include "../../crypto/errors.h"
@@ -66,6 +68,51 @@ test_redact(void)
 	REDACTS("[\"EAAs\\u00e9cret1\"]", "EAAs\xc3\xa9" "cret1", "[\"<redacted>\"]");
 }
 
+/* Whether a line of docs names option opt ("--page", "-e") as a word. */
+static bool
+documents(const struct option_doc *docs, const char *opt)
+{
+	const struct option_doc *d;
+	const char *p;
+	size_t n = strlen(opt);
+
+	for (d = docs; d != NULL && d->option != NULL; d++)
+		for (p = d->option; (p = strstr(p, opt)) != NULL; p += n)
+			if ((p == d->option || p[-1] == ' ') &&
+			    (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
+				return true;
+	return false;
+}
+
+/* Every command: its options each described in one line, an example that
+ * runs it, and its exit codes (the lead sees here which merged command
+ * lacks them). */
+static void
+test_rich_help(const struct command *cmd)
+{
+	const struct option *o;
+	const char *p;
+	char shortopt[3] = "-x", longopt[64];
+
+	CHECKF(cmd->option_docs != NULL, "%s: no option_docs", cmd->name);
+	CHECKF(cmd->examples != NULL && strncmp(cmd->examples, "fbvault ", 8) == 0 &&
+	    strstr(cmd->examples, cmd->name) != NULL, "%s: no example of it", cmd->name);
+	CHECKF(cmd->exit_docs != NULL && cmd->exit_docs[0].code >= 0, "%s: no exit codes",
+	    cmd->name);
+	for (o = cmd->options; o != NULL && o->name != NULL; o++) {
+		snprintf(longopt, sizeof(longopt), "--%s", o->name);
+		CHECKF(documents(cmd->option_docs, longopt), "%s: %s undocumented", cmd->name,
+		    longopt);
+	}
+	for (p = cmd->shortopts; *p != '\0'; p++) {
+		if (*p == '+' || *p == ':' || *p == 'h')
+			continue;
+		shortopt[1] = *p;
+		CHECKF(documents(cmd->option_docs, shortopt), "%s: %s undocumented", cmd->name,
+		    shortopt);
+	}
+}
+
 int
 main(void)
 {
@@ -78,8 +125,13 @@ main(void)
 	};
 	size_t k;
 
+	const struct command *cmd;
+
 	if (sodium_init() < 0)
 		return 1;
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		test_rich_help(cmd);
+	test_rich_help(command_find("help"));
 	CHECK(at("+2h") == NOW + 7200);
 	CHECK(at("+3d") == NOW + 3 * 86400);
 	CHECK(at("+90m") == NOW + 5400);
