@@ -58,10 +58,10 @@ main(int argc, char **argv)
 		return die("lock", r);
 	if ((r = vault_load(argv[1], &v)) != FBV_OK)
 		return die(argv[1], r);
-	key = secret_alloc(FBV_KEY_BYTES);
+	key = secret_alloc(FBV_X25519_BYTES);
 	vault_id_hex(v, id);
 	if (key == NULL || (r = unlock_fetch(id, key, NULL)) != FBV_OK ||
-	    (r = vault_unlock_key(v, key)) != FBV_OK)
+	    (r = vault_unlock_secret(v, key)) != FBV_OK)
 		return die("timed unlock (run: fbvault unlock)", r);
 	secret_free(key);
 

@@ -7,32 +7,38 @@
 
 #define META_MAX 65535U
 
+/* Bytes a name may hold: letters, digits and "._-/:". */
+static bool
+name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
+}
+
+/* One pass over the name (decoding checks every name of a vault). */
 int
 name_check(const char *name)
 {
-	size_t i, len = strlen(name);
+	size_t i;
 
-	if (len == 0 || len > FBV_NAME_MAX || name[0] == '/' || name[0] == '-')
+	if (name[0] == '\0' || name[0] == '/' || name[0] == '-')
 		return FBV_ERR_BAD_NAME;
-	if (strstr(name, "..") != NULL)
-		return FBV_ERR_BAD_NAME;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._-/:", c) != NULL))
+	for (i = 0; name[i] != '\0'; i++)
+		if (i == FBV_NAME_MAX || !name_char((unsigned char)name[i]) ||
+		    (name[i] == '.' && name[i + 1] == '.'))
 			return FBV_ERR_BAD_NAME;
-	}
 	return FBV_OK;
 }
 
 static void
 entry_clear(struct entry *e)
 {
-	free(e->name);
+	if (e->name_owned)
+		free(e->name);
 	if (e->value_owned)
 		secret_free(e->value);
-	free(e->meta);
+	if (e->meta_owned)
+		free(e->meta);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -44,6 +50,7 @@ entries_free(struct entries *es)
 	for (i = 0; i < es->n; i++)
 		entry_clear(&es->v[i]);
 	free(es->v);
+	free(es->names);
 	memset(es, 0, sizeof(*es));
 }
 
@@ -139,6 +146,7 @@ entries_put(struct entries *es, const char *name, const unsigned char *value,
 		return r;
 	if ((fresh.name = strdup(name)) == NULL)
 		return FBV_ERR_NOMEM;
+	fresh.name_owned = true;
 	if ((r = value_copy(&fresh, value, len)) != FBV_OK) {
 		entry_clear(&fresh);
 		return r;
@@ -179,18 +187,22 @@ meta_check(const unsigned char *m, size_t len)
 	return FBV_OK;
 }
 
+/* One entry: its name copied to *names (and its NUL), the rest pointing
+ * into the payload. */
 static int
-entry_decode(struct reader *r, struct entry *e)
+entry_decode(struct reader *r, struct entry *e, char **names)
 {
 	const unsigned char *p;
 	uint64_t n, t;
 
 	if (reader_uint(r, 2, &n) != 0 || n == 0 || n > FBV_NAME_MAX ||
-	    (p = reader_take(r, n)) == NULL)
+	    (p = reader_take(r, n)) == NULL || memchr(p, 0, n) != NULL)
 		return FBV_ERR_CORRUPT;
-	if ((e->name = strndup((const char *)p, n)) == NULL)
-		return FBV_ERR_NOMEM;
-	if (strlen(e->name) != n || name_check(e->name) != FBV_OK)
+	e->name = *names;
+	memcpy(e->name, p, n);
+	e->name[n] = '\0';
+	*names += n + 1;
+	if (name_check(e->name) != FBV_OK)
 		return FBV_ERR_CORRUPT;
 	if (reader_uint(r, 4, &n) != 0 || n > FBV_VALUE_MAX ||
 	    (p = reader_take(r, n)) == NULL)
@@ -207,29 +219,37 @@ entry_decode(struct reader *r, struct entry *e)
 	    meta_check(p, n) != FBV_OK)
 		return FBV_ERR_CORRUPT;
 	if (n > 0) {
-		if ((e->meta = malloc(n)) == NULL)
-			return FBV_ERR_NOMEM;
-		memcpy(e->meta, p, n);
+		e->meta = (unsigned char *)(uintptr_t)p;
 		e->meta_len = n;
 	}
 	return FBV_OK;
 }
 
+/* Two allocations, not two per entry: the array, and one block for every
+ * name. The block is sized by the payload (names and their NULs take less:
+ * each entry has 22 more bytes), and only the part used is ever touched. */
 int
 entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 {
 	struct reader r = { plain, len, 0 };
 	uint64_t count, i;
+	char *next;
 	int ret;
 
 	memset(es, 0, sizeof(*es));
 	if (reader_uint(&r, 4, &count) != 0 || count > len / 23)
 		return FBV_ERR_CORRUPT;
-	if (count > 0 && (es->v = calloc(count, sizeof(*es->v))) == NULL)
+	if (count == 0)
+		return reader_left(&r) == 0 ? FBV_OK : FBV_ERR_CORRUPT;
+	if ((es->v = calloc(count, sizeof(*es->v))) == NULL ||
+	    (es->names = malloc(len)) == NULL) {
+		entries_free(es);
 		return FBV_ERR_NOMEM;
+	}
 	es->cap = count;
+	next = es->names;
 	for (i = 0; i < count; i++) {
-		ret = entry_decode(&r, &es->v[i]);
+		ret = entry_decode(&r, &es->v[i], &next);
 		es->n++;
 		if (ret == FBV_OK && i > 0 && strcmp(es->v[i - 1].name, es->v[i].name) >= 0)
 			ret = FBV_ERR_CORRUPT;
@@ -246,17 +266,25 @@ fail:
 	return ret;
 }
 
-int
-entries_encode(const struct entries *es, struct sbuf *out)
+size_t
+entries_encoded_len(const struct entries *es)
 {
 	size_t i, total = 4;
-	int r;
 
-	/* The exact size first: one secret buffer, no doubling and copying. */
 	for (i = 0; i < es->n; i++)
 		total += 2 + strlen(es->v[i].name) + 4 + es->v[i].value_len + 8 + 8 + 2 +
 		    es->v[i].meta_len;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
+	return total;
+}
+
+int
+entries_encode(const struct entries *es, struct sbuf *out)
+{
+	size_t i;
+	int r;
+
+	/* The exact size first: one secret buffer, no doubling and copying. */
+	if ((r = sbuf_reserve(out, entries_encoded_len(es))) != FBV_OK ||
 	    (r = sbuf_put_u32(out, (uint32_t)es->n)) != FBV_OK)
 		return r;
 	for (i = 0; i < es->n; i++) {
@@ -338,6 +366,7 @@ meta_clear(struct entry *e, enum meta_tag tag)
 {
 	size_t len, at;
 
+	/* in place, even in the payload: these bytes are this entry's alone */
 	if (meta_find(e, tag, &len, &at) == NULL)
 		return;
 	memmove(e->meta + at, e->meta + at + 3 + len, e->meta_len - at - 3 - len);
@@ -352,8 +381,14 @@ meta_set(struct entry *e, enum meta_tag tag, const void *v, size_t len)
 	meta_clear(e, tag);
 	if (len > 0xffff || e->meta_len + 3 + len > META_MAX)
 		return FBV_ERR_TOO_LARGE;
-	if ((m = realloc(e->meta, e->meta_len + 3 + len)) == NULL)
+	/* metadata still in the payload is copied out at its first growth */
+	if (e->meta_owned)
+		m = realloc(e->meta, e->meta_len + 3 + len);
+	else if ((m = malloc(e->meta_len + 3 + len)) != NULL && e->meta_len > 0)
+		memcpy(m, e->meta, e->meta_len);
+	if (m == NULL)
 		return FBV_ERR_NOMEM;
+	e->meta_owned = true;
 	m[e->meta_len] = (unsigned char)tag;
 	le_put16(m + e->meta_len + 1, (uint16_t)len);
 	if (len > 0)

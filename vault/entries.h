@@ -10,11 +10,16 @@
 #include "../crypto/secmem.h"
 #include "format.h"
 
+/* A decoded entry points into the decrypted payload (value, metadata) and
+ * into its list's name block; what an edit gives it is its own (the
+ * *_owned flags), freed with it. */
 struct entry {
 	char *name;
 	unsigned char *value;   /* points into the payload, or owned */
 	size_t value_len;
 	bool value_owned;       /* secret_alloc()ed by this entry */
+	bool name_owned;        /* malloc()ed by this entry, else in names */
+	bool meta_owned;        /* malloc()ed by this entry, else in the payload */
 	int64_t created;
 	int64_t updated;
 	unsigned char *meta;    /* TLV records, not secret */
@@ -25,6 +30,7 @@ struct entries {
 	struct entry *v;
 	size_t n;
 	size_t cap;
+	char *names;            /* decoded names, each with its NUL: one block */
 };
 
 int name_check(const char *name);
@@ -36,8 +42,11 @@ int entries_put(struct entries *es, const char *name, const unsigned char *value
     size_t len, bool replace, int64_t now, struct entry **out);
 int entries_remove(struct entries *es, const char *name);
 
-/* Decoding keeps pointers into plain, which must outlive es. */
+/* Decoding keeps pointers into plain, which must outlive es; it makes two
+ * allocations whatever the count (the array and the name block). */
 int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
+/* The exact length entries_encode() appends. */
+size_t entries_encoded_len(const struct entries *es);
 int entries_encode(const struct entries *es, struct sbuf *out);
 
 int meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *len);

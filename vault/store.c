@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/secmem.h"
 #include "format.h"
 #include "io.h"
 #include "store.h"
@@ -108,7 +109,7 @@ store_check_fd(int fd)
 }
 
 static int
-read_all(int fd, unsigned char **buf, size_t *len)
+read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 {
 	struct stat st;
 	unsigned char *p;
@@ -119,7 +120,8 @@ read_all(int fd, unsigned char **buf, size_t *len)
 		return FBV_ERR_SYSTEM;
 	if ((uint64_t)st.st_size > FBV_FILE_MAX)
 		return FBV_ERR_TOO_LARGE;
-	if ((p = malloc((size_t)st.st_size + 1)) == NULL)
+	p = secret ? secret_alloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
+	if (p == NULL)
 		return FBV_ERR_NOMEM;
 	if ((r = fd_read_full(fd, p, (size_t)st.st_size, &got)) == FBV_OK &&
 	    got != (size_t)st.st_size) {
@@ -127,7 +129,10 @@ read_all(int fd, unsigned char **buf, size_t *len)
 		r = FBV_ERR_SYSTEM;
 	}
 	if (r != FBV_OK) {
-		free(p);
+		if (secret)
+			secret_free(p);
+		else
+			free(p);
 		return r;
 	}
 	*buf = p;
@@ -135,8 +140,8 @@ read_all(int fd, unsigned char **buf, size_t *len)
 	return FBV_OK;
 }
 
-int
-store_read(const char *path, unsigned char **buf, size_t *len)
+static int
+read_file(const char *path, bool secret, unsigned char **buf, size_t *len)
 {
 	int fd, r, saved;
 
@@ -145,11 +150,23 @@ store_read(const char *path, unsigned char **buf, size_t *len)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
 	if ((r = store_check_fd(fd)) == FBV_OK)
-		r = read_all(fd, buf, len);
+		r = read_all(fd, secret, buf, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return r;
+}
+
+int
+store_read(const char *path, unsigned char **buf, size_t *len)
+{
+	return read_file(path, false, buf, len);
+}
+
+int
+store_read_secret(const char *path, unsigned char **buf, size_t *len)
+{
+	return read_file(path, true, buf, len);
 }
 
 int

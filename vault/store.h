@@ -12,6 +12,9 @@ int store_default_path(char **out);
 /* Reads the whole file. Refuses a symbolic link, a file that is not
  * regular, owned by another user, or open to group or others. */
 int store_read(const char *path, unsigned char **buf, size_t *len);
+/* The same into secret memory (secret_free() it): a vault's payload is
+ * decrypted where it was read. */
+int store_read_secret(const char *path, unsigned char **buf, size_t *len);
 /* The vault's directory must be the user's (or root's) and not writable
  * by group or others: FBV_ERR_DIR_OWNER, FBV_ERR_DIR_MODE. Every read, lock
  * and write checks it. */

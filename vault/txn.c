@@ -5,8 +5,12 @@
 #include "store.h"
 #include "txn.h"
 
-/* Whether b, read under the lock, is byte for byte the file a was read
- * from (a unchanged since): then a's decrypted entries are b's. */
+/* Whether b, read under the lock, is the file a was read from (a unchanged
+ * since): then a's decrypted entries are b's. The payload is compared by
+ * its length and tag (a has decrypted its bytes where they were): every
+ * save draws a fresh nonce and key, so an honest writer never leaves the
+ * same header, nonce and tag over another payload; a payload changed in
+ * place behind them is overwritten with a's authenticated entries. */
 static bool
 same_file(const struct vault *a, const struct vault *b)
 {
@@ -14,7 +18,7 @@ same_file(const struct vault *a, const struct vault *b)
 	    memcmp(a->hdr, b->hdr, a->hdr_len) == 0 &&
 	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0 &&
 	    memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0 &&
-	    memcmp(a->cipher, b->cipher, a->cipher_len) == 0;
+	    memcmp(a->tag, b->tag, sizeof(a->tag)) == 0;
 }
 
 static int

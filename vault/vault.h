@@ -38,8 +38,12 @@ struct vault {
 	size_t hdr_len;
 	unsigned char mac[FBV_MAC_BYTES];
 	unsigned char nonce[FBV_NONCE_BYTES];
-	unsigned char *cipher;          /* payload as read or last sealed */
-	size_t cipher_len;
+	/* The payload as read, in secret memory (plain.data), decrypted there
+	 * by the unlock: cipher is plain.data until then, NULL after (and
+	 * after a save, which does not keep what it wrote). */
+	unsigned char *cipher;
+	size_t cipher_len;              /* as read or last written */
+	unsigned char tag[FBV_TAG_BYTES]; /* the payload's last 16 bytes, ditto */
 	struct sbuf plain;              /* decrypted payload: entries point here */
 	struct entries entries;         /* through the functions below only */
 	bool dirty;                     /* entries changed since last seal */
