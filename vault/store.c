@@ -163,6 +163,53 @@ store_read(const char *path, unsigned char **buf, size_t *len)
 	return read_file(path, false, buf, len);
 }
 
+static int
+pread_full(int fd, void *buf, size_t len, off_t at)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (unsigned char *)buf + got, len - got, at + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FBV_ERR_SYSTEM;
+		if (n == 0) {
+			errno = EIO;    /* the file shrank under us */
+			return FBV_ERR_SYSTEM;
+		}
+		got += (size_t)n;
+	}
+	return FBV_OK;
+}
+
+int
+store_read_ends(const char *path, unsigned char *head, size_t head_len,
+    unsigned char *tail, size_t tail_len, size_t *size)
+{
+	struct stat st;
+	int fd, r, saved;
+
+	if ((r = dir_check(path)) != FBV_OK)
+		return r;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno_to_err();
+	if ((r = store_check_fd(fd)) == FBV_OK && fstat(fd, &st) != 0)
+		r = FBV_ERR_SYSTEM;
+	if (r == FBV_OK) {
+		*size = (size_t)st.st_size;
+		if ((uint64_t)st.st_size < head_len + tail_len)
+			r = FBV_ERR_CORRUPT;
+		else if ((r = pread_full(fd, head, head_len, 0)) == FBV_OK)
+			r = pread_full(fd, tail, tail_len, st.st_size - (off_t)tail_len);
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
 int
 store_read_secret(const char *path, unsigned char **buf, size_t *len)
 {

@@ -15,6 +15,10 @@ int store_read(const char *path, unsigned char **buf, size_t *len);
 /* The same into secret memory (secret_free() it): a vault's payload is
  * decrypted where it was read. */
 int store_read_secret(const char *path, unsigned char **buf, size_t *len);
+/* The first head_len and last tail_len bytes of the file, and its size,
+ * with the same checks (FBV_ERR_CORRUPT when it is shorter than both). */
+int store_read_ends(const char *path, unsigned char *head, size_t head_len,
+    unsigned char *tail, size_t tail_len, size_t *size);
 /* The vault's directory must be the user's (or root's) and not writable
  * by group or others: FBV_ERR_DIR_OWNER, FBV_ERR_DIR_MODE. Every read, lock
  * and write checks it. */

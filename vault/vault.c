@@ -281,6 +281,32 @@ vault_payload_wipe(struct vault *v)
 }
 
 int
+vault_file_same(const struct vault *v, bool *same)
+{
+	size_t n = v->hdr_len + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4, size;
+	unsigned char tag[FBV_TAG_BYTES];
+	unsigned char *head;
+	int r;
+
+	*same = false;
+	if (v->hdr == NULL)
+		return FBV_OK;
+	if ((head = malloc(n)) == NULL)
+		return FBV_ERR_NOMEM;
+	r = store_read_ends(v->path, head, n, tag, sizeof(tag), &size);
+	if (r == FBV_ERR_CORRUPT)
+		r = FBV_OK;     /* too short to be v: not the same */
+	else if (r == FBV_OK)
+		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
+		    memcmp(head + v->hdr_len, v->mac, FBV_MAC_BYTES) == 0 &&
+		    memcmp(head + v->hdr_len + FBV_MAC_BYTES, v->nonce, FBV_NONCE_BYTES) == 0 &&
+		    le_get32(head + n - 4) == v->cipher_len &&
+		    memcmp(tag, v->tag, sizeof(tag)) == 0;
+	free(head);
+	return r;
+}
+
+int
 vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 {
 	unsigned char sub[FBV_KEY_BYTES];

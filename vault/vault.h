@@ -76,6 +76,11 @@ int vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES
  * (v2: the slot key; v1: the data key). */
 int vault_reopen(struct vault *fresh, const struct vault *opened);
 
+/* Whether the file at v's path is the one v was read from or last saved
+ * as: the same header, MAC, nonce, payload length and payload tag, read
+ * from its two ends (vault/txn.h says why that is enough). */
+int vault_file_same(const struct vault *v, bool *same);
+
 /* A new vault in memory with one passphrase slot; vault_save() writes it. */
 int vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,
     struct vault **out);
