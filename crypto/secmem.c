@@ -1,3 +1,5 @@
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -9,20 +11,121 @@
 
 static size_t unlocked;
 
+/* sodium_malloc() gives every buffer its own guard pages, canary and mlock:
+ * about eight system calls and three mappings each, and an exec makes about
+ * twenty small secrets (keys, a token, its proof). Small secrets therefore
+ * share one region that sodium_malloc() made (guard pages at both ends,
+ * locked, out of core dumps), carved in order; each chunk is followed by a
+ * random canary, checked when the chunk is freed (a mismatch aborts, as
+ * libsodium's own canary does), and wiped. The region's space comes back
+ * when every chunk in it is freed. A larger secret, or one that does not
+ * fit, gets sodium_malloc() of its own. Sanitizer and fuzzing builds give
+ * every secret its own allocation, so that an overflow is caught by ASan at
+ * the first byte rather than by the canary at free. */
+#if defined(sodium_malloc) || defined(__SANITIZE_ADDRESS__)
+#define ARENA 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA 0
+#endif
+#endif
+#ifndef ARENA
+#define ARENA 1
+#endif
+
+#define ARENA_BYTES (16 * 1024)
+#define CHUNK_MAX 1024          /* larger secrets get their own allocation */
+#define ALIGN 16
+#define CANARY_BYTES 16
+
+/* Before each chunk: its rounded size. */
+struct chunk {
+	size_t size;
+	size_t pad;
+};
+
+static struct {
+	unsigned char *base;    /* NULL: not made yet (or could not be) */
+	size_t used;
+	size_t live;            /* chunks not yet freed */
+	unsigned char canary[CANARY_BYTES];
+} arena;
+
+static size_t
+round_up(size_t n)
+{
+	return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
 /* sodium_malloc() locks the pages but does not say whether the kernel let
  * it: lock them again (no extra cost: they are the same pages) and count
  * what could not be locked. A fuzzing build maps sodium_malloc to plain
  * malloc, whose pages are never unlocked: it counts nothing. */
-void *
-secret_alloc(size_t len)
+static void *
+guarded_alloc(size_t len)
 {
-	void *p = sodium_malloc(len == 0 ? 1 : len);
+	void *p = sodium_malloc(len);
 
 #ifndef sodium_malloc
-	if (p != NULL && mlock(p, len == 0 ? 1 : len) != 0)
+	if (p != NULL && mlock(p, len) != 0)
 		unlocked += len;
 #endif
 	return p;
+}
+
+static void *
+arena_alloc(size_t len)
+{
+	size_t size = round_up(len), need = sizeof(struct chunk) + size + CANARY_BYTES;
+	struct chunk *c;
+	unsigned char *p;
+
+	if (!ARENA || len > CHUNK_MAX)
+		return NULL;
+	if (arena.base == NULL) {
+		if ((arena.base = guarded_alloc(ARENA_BYTES)) == NULL)
+			return NULL;
+		randombytes_buf(arena.canary, sizeof(arena.canary));
+	}
+	if (need > ARENA_BYTES - arena.used)
+		return NULL;
+	c = (struct chunk *)(void *)(arena.base + arena.used);
+	c->size = size;
+	p = (unsigned char *)(c + 1);
+	memcpy(p + size, arena.canary, CANARY_BYTES);
+	arena.used += need;
+	arena.live++;
+	return p;
+}
+
+static bool
+in_arena(const unsigned char *p)
+{
+	return arena.base != NULL && p >= arena.base && p < arena.base + ARENA_BYTES;
+}
+
+static void
+arena_free(unsigned char *p)
+{
+	struct chunk *c = (struct chunk *)(void *)p - 1;
+
+	if (c->size > CHUNK_MAX || sodium_memcmp(p + c->size, arena.canary, CANARY_BYTES) != 0)
+		abort(); /* written past its end */
+	sodium_memzero(c, sizeof(*c) + c->size + CANARY_BYTES);
+	if (--arena.live == 0)
+		arena.used = 0;
+}
+
+void *
+secret_alloc(size_t len)
+{
+	void *p;
+
+	if (len == 0)
+		len = 1;
+	if ((p = arena_alloc(len)) != NULL)
+		return p;
+	return guarded_alloc(len);
 }
 
 size_t
@@ -34,7 +137,11 @@ secret_unlocked_bytes(void)
 void
 secret_free(void *p)
 {
-	if (p != NULL)
+	if (p == NULL)
+		return;
+	if (in_arena(p))
+		arena_free(p);
+	else
 		sodium_free(p); /* zeroes before unmapping */
 }
 

@@ -1,6 +1,7 @@
 /* Memory for secrets. Everything here lives in sodium_malloc memory: guard
  * pages, mlock()ed (never swapped), excluded from core dumps, and wiped when
- * freed or reset. */
+ * freed or reset. Small secrets share one such region, each followed by a
+ * canary checked at free (secmem.c says why); larger ones have their own. */
 #ifndef FBV_SECMEM_H
 #define FBV_SECMEM_H
 

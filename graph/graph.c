@@ -126,6 +126,8 @@ graph_start(struct graph *g, const struct graph_conf *c, const struct http_ops *
 		.timeout_ms = c->timeout_ms,
 		.max_body = GRAPH_MAX_BODY,
 		.user_agent = "fbvault/" FBV_PACKAGE_VERSION,
+		.body_put = sbuf_put,
+		.body_reset = sbuf_reset,
 	};
 	if (http == NULL)
 		return FBV_ERR_UNSUPPORTED;

@@ -12,8 +12,9 @@
 #include "../crypto/secmem.h"
 
 /* 3: perform() with a method and a body replaced get(); the usage
- * headers and "sent" joined the response. */
-#define FBV_HTTP_ABI 3
+ * headers and "sent" joined the response. 4: the body is written with the
+ * caller's body_put/body_reset. */
+#define FBV_HTTP_ABI 4
 #define FBV_HTTP_SYMBOL "fbvault_http_ops"
 #define HTTP_MAX_PARTS 16
 
@@ -24,6 +25,12 @@ struct http_opts {
 	long timeout_ms;                /* whole request */
 	size_t max_body;                /* a larger body fails the call */
 	const char *user_agent;
+	/* Secret memory belongs to the caller: the module writes the response
+	 * body only with these (the caller's sbuf_put and sbuf_reset) and has
+	 * no allocator of its own, so one allocator owns every secret buffer
+	 * (crypto/secmem.c shares one region among small secrets). */
+	int (*body_put)(struct sbuf *b, const void *p, size_t n);
+	void (*body_reset)(struct sbuf *b);
 };
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_DELETE };

@@ -38,6 +38,8 @@ struct http_client {
 	char *user_agent;
 	struct curl_slist *headers;     /* sent with every request */
 	struct http_response *resp;     /* the one being received */
+	int (*body_put)(struct sbuf *b, const void *p, size_t n);
+	void (*body_reset)(struct sbuf *b);
 	int body_err;
 	struct part_reader readers[HTTP_MAX_PARTS];
 	char errbuf[CURL_ERROR_SIZE];
@@ -50,7 +52,7 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	int r;
 
-	if ((r = sbuf_put(&c->resp->body, p, len)) != FBV_OK) {
+	if ((r = c->body_put(&c->resp->body, p, len)) != FBV_OK) {
 		c->body_err = r;
 		return 0;       /* aborts the transfer */
 	}
@@ -169,9 +171,12 @@ http_open(const struct http_opts *o)
 			return NULL;
 		curl_ready = true;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (o->body_put == NULL || o->body_reset == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->max_body = o->max_body;
+	c->body_put = o->body_put;
+	c->body_reset = o->body_reset;
 	if ((c->curl = curl_easy_init()) == NULL ||
 	    (o->ca_file != NULL && (c->ca_file = strdup(o->ca_file)) == NULL) ||
 	    (o->user_agent != NULL && (c->user_agent = strdup(o->user_agent)) == NULL) ||
@@ -184,11 +189,11 @@ http_open(const struct http_opts *o)
 }
 
 static void
-reset_response(struct http_response *resp, size_t max_body)
+reset_response(struct http_client *c, struct http_response *resp)
 {
 	resp->status = 0;
-	sbuf_reset(&resp->body);
-	resp->body.max = max_body;
+	c->body_reset(&resp->body);
+	resp->body.max = c->max_body;
 	resp->sent = false;
 	resp->app_usage[0] = resp->page_usage[0] = resp->buc_usage[0] = '\0';
 	resp->error[0] = '\0';
@@ -313,7 +318,7 @@ http_perform(struct http_client *c, const struct http_request *req, struct http_
 	long conns = 0, status = 0;
 	int r = FBV_OK;
 
-	reset_response(resp, c->max_body);
+	reset_response(c, resp);
 	c->resp = resp;
 	c->body_err = FBV_OK;
 	c->errbuf[0] = '\0';
@@ -338,7 +343,7 @@ http_perform(struct http_client *c, const struct http_request *req, struct http_
 		r = FBV_ERR_NET;
 	}
 	if (r != FBV_OK)
-		sbuf_reset(&resp->body);
+		c->body_reset(&resp->body);
 	return r;
 }
 
