@@ -84,6 +84,7 @@ main(int argc, char **argv)
 			return die(name, FBV_ERR_BAD_NAME);
 		if ((e->name = strdup(name)) == NULL)
 			return die("name", FBV_ERR_NOMEM);
+		e->name_owned = true;
 		e->value = values + i * vlen;
 		e->value_len = vlen;
 		e->created = e->updated = (int64_t)time(NULL);
