@@ -277,30 +277,44 @@ entries_encoded_len(const struct entries *es)
 	return total;
 }
 
+/* Appends at p what entry e encodes to; returns the end. */
+static unsigned char *
+entry_encode(unsigned char *p, const struct entry *e)
+{
+	size_t nlen = strlen(e->name);
+
+	le_put16(p, (uint16_t)nlen);
+	memcpy(p + 2, e->name, nlen);
+	p += 2 + nlen;
+	le_put32(p, (uint32_t)e->value_len);
+	if (e->value_len > 0)
+		memcpy(p + 4, e->value, e->value_len);
+	p += 4 + e->value_len;
+	le_put64(p, (uint64_t)e->created);
+	le_put64(p + 8, (uint64_t)e->updated);
+	le_put16(p + 16, (uint16_t)e->meta_len);
+	if (e->meta_len > 0)
+		memcpy(p + 18, e->meta, e->meta_len);
+	return p + 18 + e->meta_len;
+}
+
 int
 entries_encode(const struct entries *es, struct sbuf *out)
 {
-	size_t i;
+	size_t i, total = entries_encoded_len(es);
+	unsigned char *p;
 	int r;
 
-	/* The exact size first: one secret buffer, no doubling and copying. */
-	if ((r = sbuf_reserve(out, entries_encoded_len(es))) != FBV_OK ||
-	    (r = sbuf_put_u32(out, (uint32_t)es->n)) != FBV_OK)
+	/* The exact size first: one secret buffer, no doubling and copying;
+	 * then the fields written where they go. */
+	if ((r = sbuf_reserve(out, total)) != FBV_OK)
 		return r;
-	for (i = 0; i < es->n; i++) {
-		const struct entry *e = &es->v[i];
-		size_t nlen = strlen(e->name);
-
-		if ((r = sbuf_put_u16(out, (uint16_t)nlen)) != FBV_OK ||
-		    (r = sbuf_put(out, e->name, nlen)) != FBV_OK ||
-		    (r = sbuf_put_u32(out, (uint32_t)e->value_len)) != FBV_OK ||
-		    (r = sbuf_put(out, e->value, e->value_len)) != FBV_OK ||
-		    (r = sbuf_put_u64(out, (uint64_t)e->created)) != FBV_OK ||
-		    (r = sbuf_put_u64(out, (uint64_t)e->updated)) != FBV_OK ||
-		    (r = sbuf_put_u16(out, (uint16_t)e->meta_len)) != FBV_OK ||
-		    (r = sbuf_put(out, e->meta, e->meta_len)) != FBV_OK)
-			return r;
-	}
+	p = out->data + out->len;
+	le_put32(p, (uint32_t)es->n);
+	p += 4;
+	for (i = 0; i < es->n; i++)
+		p = entry_encode(p, &es->v[i]);
+	out->len += total;
 	return FBV_OK;
 }
 
