@@ -72,6 +72,7 @@ main(int argc, char **argv)
 	randombytes_buf(values, count * vlen);
 	for (i = 0; i < count * vlen; i++)
 		values[i] = (unsigned char)alphabet[values[i] & 63];
+	entries_fill(&v->entries);
 	n = v->entries.n;
 	if ((all = calloc(n + count, sizeof(*all))) == NULL)
 		return die("entries", FBV_ERR_NOMEM);

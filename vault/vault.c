@@ -605,7 +605,7 @@ vault_count(const struct vault *v)
 const struct entry *
 vault_entry(const struct vault *v, size_t i)
 {
-	return i < v->entries.n ? &v->entries.v[i] : NULL;
+	return entries_at(&v->entries, i);
 }
 
 const struct entry *
@@ -628,7 +628,10 @@ vault_put(struct vault *v, const char *name, const unsigned char *value, size_t 
 struct entry *
 vault_edit(struct vault *v, const char *name)
 {
-	struct entry *e = entries_find(&v->entries, name);
+	struct entry *e;
+
+	entries_fill(&v->entries);      /* an edit has the whole array */
+	e = entries_find(&v->entries, name);
 
 	if (e != NULL)
 		v->dirty = v->changed = true;

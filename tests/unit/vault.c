@@ -189,6 +189,11 @@ test_in_place(void)
 	CHECK(vault_unlock_passphrase(w, "pW", 2) == FBV_ERR_WRONG_PASS);
 	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_OK);
 	CHECK(w->cipher == NULL && w->plain.len == w->cipher_len - FBV_TAG_BYTES);
+	/* Filled in on use: a lookup fills in only what it found. */
+	CHECK(w->entries.off != NULL && w->entries.v[0].name == NULL);
+	c = vault_find(w, "b");
+	CHECK(c == &w->entries.v[1] && w->entries.v[0].name == NULL && w->entries.v[2].name == NULL);
+	CHECK(vault_find(w, "aa") == NULL && vault_find(w, "") == NULL && vault_find(w, "zz") == NULL);
 	CHECK(vault_count(w) == 3);
 	for (i = 0; i < vault_count(w); i++) {
 		c = vault_entry(w, i);
@@ -202,8 +207,10 @@ test_in_place(void)
 	/* Unlocking again keeps the entries; a wrong key is still refused. */
 	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_OK && vault_count(w) == 3);
 	CHECK(vault_unlock_passphrase(w, "pW", 2) == FBV_ERR_WRONG_PASS && vault_count(w) == 3);
-	/* Growing metadata in the payload copies it; clearing works in place. */
+	/* Growing metadata in the payload copies it; clearing works in place;
+	 * an edit has every entry filled in. */
 	e = vault_edit(w, "a");
+	CHECK(w->entries.off == NULL);
 	CHECK(e != NULL && meta_set_int(e, META_EXPIRES_AT, 7) == FBV_OK && e->meta_owned);
 	CHECK(meta_get_str(e, META_PAGE_NAME, &s, &len) == FBV_OK && len == 13 &&
 	    memcmp(s, "Ferret Bakery", 13) == 0);
