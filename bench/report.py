@@ -182,7 +182,7 @@ def targets(res):
         r = med(l30["login-30"]) / med(l3["login-3"])
         rows.append(("login wall time, 30 pages within 1.5x of 3 pages (%s ms added "
                      "per request by the fake)" % read(res, "login-latency-ms.txt", "?"),
-                     "%s (%s vs %s)" % (ratio(r), ms(med(l30["login-30"])),
+                     "%s (%s ms vs %s ms)" % (ratio(r), ms(med(l30["login-30"])),
                                         ms(med(l3["login-3"]))),
                      "met" if r <= 1.5 else "missed: %.1fx the allowed ratio" % (r / 1.5)))
     kd = load_bench(res, "kdf-interactive")
@@ -191,7 +191,7 @@ def targets(res):
         rs = round_ratios(kd["kdf-interactive"], kd["kdf-alone-interactive"])
         rows.append(("cold get with a passphrase (interactive KDF) within 1.05x of the "
                      "KDF alone (bench/kdf)",
-                     "%s (%s vs %s; rounds %s)" % (ratio(r), ms(med(kd["kdf-interactive"])),
+                     "%s (%s ms vs %s ms; rounds %s)" % (ratio(r), ms(med(kd["kdf-interactive"])),
                                                   ms(med(kd["kdf-alone-interactive"])),
                                                   spread(rs)),
                      "met" if r <= 1.05 else "missed by %.0f%%" % ((r / 1.05 - 1) * 100)))
@@ -230,7 +230,8 @@ def report(res):
       % (" --quick (a fast pass: few runs)" if quick else "", m.get("date", "?")))
     w("")
     w("To reproduce (Debian 12; installs hyperfine, pass, gnupg, age, libsecret-tools, "
-      "gnome-keyring, dbus and time with apt-get if missing; 4 to 7 minutes, of which "
+      "gnome-keyring, dbus, time, curl and valgrind with apt-get if missing; 4 to 7 "
+      "minutes, of which "
       "the sensitive KDF level takes one):")
     w("")
     w("```sh")
