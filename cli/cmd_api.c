@@ -19,6 +19,8 @@
 #include "entry_text.h"
 #include "errors.h"
 #include "graph_session.h"
+#include "page_tokens.h"
+#include "use.h"
 #include "open.h"
 #include "options.h"
 #include "out.h"
@@ -140,6 +142,7 @@ token_entry(const struct ctx *c, const struct api_opts *o, const char *path,
 }
 
 struct api_creds {
+	char entry[FBV_NAME_MAX + 1];   /* whose token the call carries */
 	char app_id[64];
 	struct sbuf secret;
 	struct sbuf token;
@@ -194,6 +197,10 @@ load(struct ctx *c, const struct api_opts *o, const char *path, struct api_creds
 	    (r = call_credentials(v, e, k->app_id, &k->secret, &k->token)) == 0 &&
 	    (r = stored_values(v, k)) == 0 && o->verbose)
 		msg("using the token %s", e->name);
+	if (r == 0) {
+		snprintf(k->entry, sizeof(k->entry), "%s", e->name);
+		use_note("api", e->name, NULL);
+	}
 	vault_free(v);
 	return r;
 }
@@ -217,6 +224,21 @@ print_answer(const struct api_opts *o, const struct api_creds *k, const struct s
 	fwrite(shown.data, 1, shown.len, stdout);
 	putchar('\n');
 	sbuf_free(&shown);
+	return 0;
+}
+
+/* A page token Graph refused: renewed once (page_heal()), and the fresh
+ * one redacted from the answer too. */
+static int
+heal(struct ctx *c, struct graph *g, struct api_creds *k)
+{
+	int r = page_heal(c, g, k->entry + strlen("page/"), &k->token);
+
+	if (r != 0)
+		return r;       /* -1: the same token again; the caller reports */
+	sbuf_init(&k->values[k->nvalues], k->token.len);
+	if (sbuf_put(&k->values[k->nvalues++], k->token.data, k->token.len) != FBV_OK)
+		return fail(EXIT_INTERNAL, "out of memory");
 	return 0;
 }
 
@@ -261,8 +283,19 @@ cmd_api(struct ctx *c, const struct command *self, int argc, char **argv)
 		goto out;
 	if ((r = graph_connect(&conf, k.app_id, &k.secret, &g)) != FBV_OK ||
 	    (r = graph_api(g, &k.token, &req, &body, &ge)) != FBV_OK) {
-		r = graph_fail(r, &ge);
-		goto out;
+		if (!token_died(r, &ge) || strncmp(k.entry, "page/", 5) != 0) {
+			r = graph_fail(r, &ge);
+			goto out;
+		}
+		if ((r = heal(c, g, &k)) != 0) {
+			if (r < 0)
+				r = graph_fail(FBV_ERR_REFUSED, &ge);
+			goto out;
+		}
+		if ((r = graph_api(g, &k.token, &req, &body, &ge)) != FBV_OK) {
+			r = graph_fail(r, &ge);
+			goto out;
+		}
 	}
 	r = print_answer(&o, &k, &body);
 out:

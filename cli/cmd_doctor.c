@@ -18,6 +18,7 @@
 #include "../crypto/errors.h"
 #include "../vault/io.h"
 #include "../vault/keyring.h"
+#include "../vault/recipients.h"
 #include "../vault/seen.h"
 #include "../vault/unlock.h"
 #include "duration.h"
@@ -160,14 +161,17 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 		fix(rep, ck, "sudo chown %u %s", (unsigned)geteuid(), path);
 		return -1;
 	}
-	if ((st.st_mode & 077) != 0) {
+	/* readable by others: a git clone; refused only with a passphrase slot */
+	r = (st.st_mode & 033) != 0 ? FBV_ERR_PERM : vault_load(path, v);
+	if (r == FBV_ERR_PERM || r == FBV_ERR_SHARED_PASS) {
 		ck = add(rep, "vault", ST_FAIL, EXIT_DENIED, "%s is mode %04o: group or others "
-		    "can %s it", path, (unsigned)(st.st_mode & 07777),
-		    (st.st_mode & 022) != 0 ? "write" : "read");
+		    "can %s it%s", path, (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & 022) != 0 ? "write" : "read", r == FBV_ERR_SHARED_PASS ?
+		    ", and it has a passphrase slot they could guess offline" : "");
 		fix(rep, ck, "chmod 600 %s", path);
 		return -1;
 	}
-	if ((r = vault_load(path, v)) == FBV_ERR_DIR_OWNER || r == FBV_ERR_DIR_MODE)
+	if (r == FBV_ERR_DIR_OWNER || r == FBV_ERR_DIR_MODE)
 		return -1;      /* the directory check says why, and what fixes it */
 	if (r != FBV_OK) {
 		ck = add(rep, "vault", ST_FAIL, err_exit_code(r), "%s: %s", path, fbv_strerror(r));
@@ -176,7 +180,7 @@ check_vault_file(struct report *rep, const char *path, struct vault **v)
 		return -1;
 	}
 	add(rep, "vault", ST_OK, 0, "%s: mode %04o, yours, format version %u", path,
-	    (unsigned)(st.st_mode & 07777), FBV_VERSION);
+	    (unsigned)(st.st_mode & 07777), (unsigned)(*v)->version);
 	return 0;
 }
 
@@ -422,6 +426,48 @@ check_tokens(struct report *rep, struct ctx *c, struct vault *v)
 	check_seen(rep, v);
 }
 
+/* The committed recipients file against the vault's recipient slots
+ * (vault/recipients.h); needs the vault open. */
+static void
+check_recipients(struct report *rep, const struct vault *v)
+{
+	struct members file, unlisted, stray;
+	char *path = recipients_path(v->path), key[FBV_PUBLIC_STR_LEN + 1];
+	struct check *ck;
+	size_t line;
+	int r;
+
+	if (path == NULL) {
+		rep->oom = true;
+		return;
+	}
+	r = recipients_read(path, &file, &line);
+	if (r == FBV_ERR_NO_VAULT && !vault_has_slot(v, FBV_SLOT_RECIPIENT)) {
+		add(rep, "recipients", ST_OK, 0, "no recipient slot and no recipients file");
+	} else if (r != FBV_OK && r != FBV_ERR_NO_VAULT) {
+		ck = add(rep, "recipients", ST_FAIL, err_exit_code(r), "%s: line %zu: %s", path, line,
+		    fbv_strerror(r));
+		fix(rep, ck, "restore it from git (git checkout -- FILE); fbvault recipients add or rm "
+		    "writes it again");
+	} else if (v->key == NULL) {
+		add(rep, "recipients", ST_WARN, 0, "not compared with %s: the vault did not open", path);
+	} else if (members_compare(v, &file, &unlisted, &stray)) {
+		add(rep, "recipients", ST_OK, 0, "%s lists the vault's %zu recipient slots", path, file.n);
+	} else {
+		const struct members *m = stray.n > 0 ? &stray : &unlisted;
+
+		if (keystr_public_encode(key, m->v[0].pk, m->v[0].flavor) != FBV_OK)
+			key[0] = '\0';
+		ck = add(rep, "recipients", ST_FAIL, EXIT_CORRUPT, stray.n > 0 ? "%s lists %s, which "
+		    "has no slot in the vault (it opens nothing; changed by hand?)%s" : "%s does not "
+		    "list %s, which has a slot in the vault%s", path, key, stray.n + unlisted.n > 1 ?
+		    "; fbvault recipients list shows every difference" : "");
+		fix(rep, ck, "fbvault recipients list; restore the file from git, or have a member "
+		    "run recipients add or rm, which writes it from the vault");
+	}
+	free(path);
+}
+
 static void
 limit_text(rlim_t v, char *buf, size_t len)
 {
@@ -592,6 +638,7 @@ run_checks(struct report *rep, struct ctx *c)
 		check_keyring(rep, v, id);
 		check_timed_unlock(rep, id);
 		check_tokens(rep, c, v);
+		check_recipients(rep, v);
 		check_memory_lock(rep, v->cipher_len);
 		vault_free(v);
 	} else {

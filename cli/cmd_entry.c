@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "open.h"
 #include "options.h"
+#include "use.h"
 #include "out.h"
 #include "prompt.h"
 
@@ -100,6 +101,8 @@ cmd_get(struct ctx *c, const struct command *self, int argc, char **argv)
 	else if (fd_write_all(STDOUT_FILENO, e->value, e->value_len) != 0 ||
 	    (!no_newline && fd_write_all(STDOUT_FILENO, "\n", 1) != 0))
 		r = fail(EXIT_IO, "cannot write the value to stdout");
+	else
+		use_note("get", e->name, NULL);
 	vault_free(v);
 	return r;
 }

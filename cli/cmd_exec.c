@@ -18,10 +18,11 @@ extern char **environ;
 #define EXIT_CANNOT_EXEC 126
 #define EXIT_CMD_NOT_FOUND 127
 
-/* Never inherited by exec's child: the passphrase files would let it open
- * the vault, and a stale page variable must not pass for ours. */
+/* Never inherited by exec's child: the passphrase and identity files would
+ * let it open the vault, and a stale page variable must not pass for ours. */
 static const char *const dropped_vars[] = {
 	"FBVAULT_PASSPHRASE_FILE", "FBVAULT_NEW_PASSPHRASE_FILE", "FBVAULT_EXEC",
+	"FBVAULT_IDENTITY_FILE",
 	"FB_PAGE_ID", "FB_PAGE_ACCESS_TOKEN", "FB_APP_ID", "FB_APPSECRET_PROOF",
 	"FB_TOKEN_EXPIRES_AT", NULL,
 };
@@ -92,6 +93,7 @@ cmd_exec(struct ctx *c, const struct command *self, int argc, char **argv)
 	if (getenv("FBVAULT_EXEC") != NULL && !o.allow_nested)
 		return fail(EXIT_USAGE, "already running under fbvault exec (FBVAULT_EXEC is "
 		    "set); use --allow-nested to run another inside it");
+	o.program = argv[optind];
 	if ((r = varset_add_str(&vs, "FBVAULT_EXEC", "1")) != 0 ||
 	    (r = load_vars(c, &o, &vs)) != 0) {
 		varset_free(&vs);

@@ -9,6 +9,8 @@
 static const char exit_codes[] =
     "exit codes:\n"
     "  0   success\n"
+    "  1   doctor: warnings only; check: a token expires soon; git-merge: the two sides\n"
+    "      conflict\n"
     "  64  usage error or invalid input (bad option, name, value)\n"
     "  65  vault corrupted or tampered with, or an unsupported format\n"
     "  66  vault or entry not found\n"
@@ -28,8 +30,8 @@ help_all(FILE *f)
 {
 	const struct command *cmd;
 
-	fprintf(f, "usage: fbvault [--vault PATH] [--passphrase-fd N] [--no-keyring] "
-	    "[--accept-rollback] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: fbvault [--vault PATH] [--passphrase-fd N] [--identity FILE] "
+	    "[--identity-fd N] [--no-keyring] [--accept-rollback] COMMAND [ARGS]\n\ncommands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
 		fprintf(f, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(f, "\nfbvault help COMMAND shows a command's options.\n\n%s", exit_codes);

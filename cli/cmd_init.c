@@ -15,6 +15,7 @@ struct kdf_opts {
 	const struct command *self;
 	enum kdf_level level;
 	bool given;
+	bool remove;            /* passwd --remove */
 };
 
 static int
@@ -22,7 +23,10 @@ kdf_opt(void *state, int opt, const char *arg)
 {
 	struct kdf_opts *o = state;
 
-	(void)opt;
+	if (opt == 'r') {
+		o->remove = true;
+		return -1;
+	}
 	if (kdf_level_parse(arg, &o->level) == FBV_OK) {
 		o->given = true;
 		return -1;
@@ -33,7 +37,7 @@ kdf_opt(void *state, int opt, const char *arg)
 int
 cmd_init(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	struct kdf_opts o = { self, KDF_MODERATE, false };
+	struct kdf_opts o = { self, KDF_MODERATE, false, false };
 	struct vault_txn t;
 	struct sbuf pass;
 	struct vault *v;
@@ -61,13 +65,41 @@ cmd_init(struct ctx *c, const struct command *self, int argc, char **argv)
 	return 0;
 }
 
+/* passwd --remove: a team's vault, opened by its members' identities, may
+ * do without a passphrase slot, which anyone with the file can attack
+ * offline (and a clone readable by others is refused while it has one). */
+static int
+passwd_remove(struct ctx *c)
+{
+	struct vault_txn t;
+	struct vault *v;
+	bool keyring;
+	int r;
+
+	if ((r = vault_open_proof(c, &v)) != 0 || (r = edit_begin(c, v, &t)) != 0)
+		return r;
+	keyring = vault_has_slot(t.v, FBV_SLOT_KEYRING);
+	if (!vault_has_slot(t.v, FBV_SLOT_PASSPHRASE))
+		return edit_abort(&t, fail(EXIT_NOTFOUND, "%s has no passphrase slot", c->vault_path));
+	if (!vault_has_slot(t.v, FBV_SLOT_RECIPIENT) && !vault_has_slot(t.v, FBV_SLOT_KEYRING))
+		return edit_abort(&t, fail(EXIT_DENIED, "the passphrase slot is what opens %s; add a "
+		    "member first (fbvault recipients add KEY)", c->vault_path));
+	if ((r = vault_remove_slot(t.v, FBV_SLOT_PASSPHRASE)) != FBV_OK)
+		return edit_abort(&t, fail_err(r, c->vault_path));
+	if ((r = edit_commit(c, &t)) == 0 && !c->quiet)
+		fprintf(stderr, "fbvault: the passphrase slot is gone: %s opens with its members' "
+		    "identities%s only\n", c->vault_path, keyring ? " and the keyring" :
+		    "");
+	return r;
+}
+
 /* A new passphrase slot key pair, after the current passphrase (never
  * only a timed unlock or the keyring: vault_open_proof()). Without --kdf
  * the cost stays what it was. */
 int
 cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 {
-	struct kdf_opts o = { self, KDF_MODERATE, false };
+	struct kdf_opts o = { self, KDF_MODERATE, false, false };
 	uint64_t ops, mem;
 	struct vault_txn t;
 	struct sbuf pass;
@@ -76,6 +108,10 @@ cmd_passwd(struct ctx *c, const struct command *self, int argc, char **argv)
 
 	if ((r = parse_args(c, self, argc, argv, &o, kdf_opt)) >= 0)
 		return r;
+	if (o.remove && o.given)
+		return usage_error(self, "--remove takes no --kdf");
+	if (o.remove)
+		return passwd_remove(c);
 	if ((r = vault_open_proof(c, &v)) != 0)
 		return r;
 	if ((r = read_passphrase(c, PASS_NEW, &pass)) != 0) {

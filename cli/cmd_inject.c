@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "open.h"
 #include "options.h"
+#include "use.h"
 #include "out.h"
 #include "template.h"
 
@@ -48,6 +49,7 @@ entry_lookup(const void *v, const char *name, const unsigned char **value, size_
 		return false;
 	*value = e->value;
 	*len = e->value_len;
+	use_note("inject", e->name, NULL);
 	return true;
 }
 

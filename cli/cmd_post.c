@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "errors.h"
 #include "graph_session.h"
+#include "page_tokens.h"
 #include "obuf.h"
 #include "options.h"
 #include "out.h"
@@ -232,6 +233,25 @@ uncertain(const struct graph_error *ge, const char *page_id)
 	    page_id, page_id);
 }
 
+/* graph_publish(), and once more after page_heal() when Graph refused
+ * the page token (190): a refusal means nothing was posted. An FBV code,
+ * or an exit code (> 0) after healing failed with a message. */
+static int
+publish(struct ctx *c, struct page_session *s, bool dry_run, const struct graph_post *p,
+    struct graph_posted *out, struct graph_error *ge)
+{
+	int r, h;
+
+	memset(out, 0, sizeof(*out));
+	r = graph_publish(s->g, &s->token, s->page_id, p, out, ge);
+	if (dry_run || !token_died(r, ge) || (h = page_heal(c, s->g, s->page_id, &s->token)) < 0)
+		return r;
+	if (h > 0)
+		return h;
+	memset(out, 0, sizeof(*out));
+	return graph_publish(s->g, &s->token, s->page_id, p, out, ge);
+}
+
 int
 cmd_post(struct ctx *c, const struct command *self, int argc, char **argv)
 {
@@ -254,14 +274,16 @@ cmd_post(struct ctx *c, const struct command *self, int argc, char **argv)
 		    "on stdin), --link or --photo");
 		goto out;
 	}
-	if ((r = page_session_open(c, o.page, o.dry_run, &s)) != 0)
+	if ((r = page_session_open(c, "post", o.page, o.dry_run, &s)) != 0)
 		goto out;
 	p.message = message.len > 0 ? (const char *)message.data : NULL;
 	p.message_len = message.len;
 	p.link = o.link;
 	p.photos = o.photos;
 	p.nphotos = o.nphotos;
-	if ((r = graph_publish(s.g, &s.token, s.page_id, &p, &out, &ge)) != FBV_OK) {
+	if ((r = publish(c, &s, o.dry_run, &p, &out, &ge)) > 0)
+		goto out;
+	if (r != FBV_OK) {
 		r = r == FBV_ERR_UNCERTAIN ? uncertain(&ge, s.page_id) : graph_fail(r, &ge);
 		goto out;
 	}
@@ -347,7 +369,7 @@ cmd_scheduled(struct ctx *c, const struct command *self, int argc, char **argv)
 		return r;
 	if (o.page != NULL && !digits(o.page))
 		return usage_error(self, "--page wants a numeric id");
-	if ((r = page_session_open(c, o.page, false, &s)) == 0) {
+	if ((r = page_session_open(c, "scheduled", o.page, false, &s)) == 0) {
 		if ((r = graph_scheduled(s.g, &s.token, s.page_id, &items, &n, &ge)) != FBV_OK)
 			r = graph_fail(r, &ge);
 		else
@@ -411,7 +433,7 @@ cmd_delete(struct ctx *c, const struct command *self, int argc, char **argv)
 		return usage_error(self, "post %s is not on page %s", id, o.page);
 	if (!o.yes && (r = confirm(self, id)) != 0)
 		return r;
-	if ((r = page_session_open(c, page, false, &s)) == 0) {
+	if ((r = page_session_open(c, "delete", page, false, &s)) == 0) {
 		if ((r = graph_delete(s.g, &s.token, id, &ge)) != FBV_OK)
 			r = graph_fail(r, &ge);
 		else

@@ -63,6 +63,21 @@ status_line(const struct entry *e, int64_t now)
 	    *left ? " (" : "", left, *left ? " left)" : "", *name ? "  " : "", name);
 }
 
+/* The page's linked Instagram business account, when login saw one. */
+static void
+instagram_line(const struct entry *e)
+{
+	const char *id, *user;
+	size_t idlen, ulen;
+	char name[256] = "";
+
+	if (meta_get_str(e, META_IG_ID, &id, &idlen) != FBV_OK)
+		return;
+	if (meta_get_str(e, META_IG_USERNAME, &user, &ulen) == FBV_OK)
+		graph_escape(name, sizeof(name), user, ulen);
+	printf("  instagram %s%s(%.*s)\n", name, name[0] != '\0' ? " " : "", (int)idlen, id);
+}
+
 static void
 status_json(const struct vault *v, int64_t now)
 {
@@ -115,6 +130,7 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 	for (i = 0; i < vault_count(v); i++) {
 		if (entry_is_token(vault_entry(v, i))) {
 			status_line(vault_entry(v, i), now);
+			instagram_line(vault_entry(v, i));
 			n++;
 		}
 	}

@@ -15,6 +15,9 @@ struct ctx {
 	bool no_keyring;
 	bool quiet;
 	bool accept_rollback;   /* "I restored this on purpose" */
+	char **identities;      /* --identity FILE, each, in order */
+	int nidentities;
+	int identity_fd;        /* --identity-fd; -1: none */
 };
 
 #define ARGS_ANY (-1)

@@ -30,6 +30,14 @@ COMMAND_FN(cmd_unlock);
 COMMAND_FN(cmd_lock);
 COMMAND_FN(cmd_doctor);
 COMMAND_FN(cmd_help);
+COMMAND_FN(cmd_identity);
+COMMAND_FN(cmd_recipients);
+COMMAND_FN(cmd_git_setup);
+COMMAND_FN(cmd_git_merge);
+COMMAND_FN(cmd_git_diff);
+COMMAND_FN(cmd_check);
+COMMAND_FN(cmd_refresh);
+COMMAND_FN(cmd_log);
 
 /* The commands and exit codes, for help and a bare fbvault. */
 void help_all(FILE *f);

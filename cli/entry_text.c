@@ -22,7 +22,8 @@ entry_is_token(const struct entry *e)
 	size_t len;
 	const char *k = entry_kind(e, &len);
 
-	return len == 10 && (memcmp(k, "user-token", 10) == 0 || memcmp(k, "page-token", 10) == 0);
+	return (len == 10 && (memcmp(k, "user-token", 10) == 0 || memcmp(k, "page-token", 10) == 0)) ||
+	    (len == 17 && memcmp(k, "system-user-token", 17) == 0);
 }
 
 static void
@@ -82,6 +83,9 @@ entry_json(FILE *f, const struct entry *e)
 	json_meta_str(f, e, META_PAGE_ID, "page_id");
 	json_meta_str(f, e, META_PAGE_NAME, "page_name");
 	json_meta_str(f, e, META_SCOPES, "scopes");
+	json_meta_str(f, e, META_TASKS, "tasks");
+	json_meta_str(f, e, META_IG_ID, "instagram_id");
+	json_meta_str(f, e, META_IG_USERNAME, "instagram_username");
 	fputc('}', f);
 }
 

@@ -52,6 +52,16 @@ static const struct {
 	{ FBV_ERR_UNCERTAIN, EXIT_TEMPFAIL,
 	  "the Graph API may have carried out the request; check before retrying" },
 	{ FBV_ERR_DUPLICATE, EXIT_EXISTS, "the Graph API refused a duplicate" },
+	{ FBV_ERR_NOT_OWNER, EXIT_DENIED, "belongs to another user" },
+	{ FBV_ERR_OPEN_MODE, EXIT_DENIED, "group or others can read or write it (chmod 600 it)" },
+	{ FBV_ERR_SHARED_PASS, EXIT_DENIED,
+	  "others can read it and it has a passphrase slot, which they could guess offline "
+	  "(chmod 600 it, or remove the slot: fbvault passwd --remove)" },
+	{ FBV_ERR_BAD_LABEL, EXIT_USAGE,
+	  "invalid label (1 to 64 of A-Z a-z 0-9 . _ - @ +)" },
+	{ FBV_ERR_DUP_RECIPIENT, EXIT_USAGE, "a key or a label is listed twice" },
+	{ FBV_ERR_CONFLICT, EXIT_CONFLICT, "changed differently on both sides" },
+	{ FBV_ERR_OTHER_VAULT, EXIT_CORRUPT, "not versions of one vault (their vault ids differ)" },
 };
 
 static size_t

@@ -5,6 +5,7 @@
 #define FBV_CLI_ERRORS_H
 
 enum {
+	EXIT_CONFLICT = 1,      /* git-merge: the two sides conflict (diff3's and git's 1) */
 	EXIT_USAGE = 64,        /* bad command line or bad input */
 	EXIT_CORRUPT = 65,      /* vault corrupted or tampered with; bad data */
 	EXIT_NOTFOUND = 66,     /* vault or entry not found */

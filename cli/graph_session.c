@@ -10,6 +10,7 @@
 #include "open.h"
 #include "out.h"
 #include "prompt.h"
+#include "use.h"
 #include "vars.h"
 
 bool
@@ -31,6 +32,12 @@ graph_fail(int err, const struct graph_error *ge)
 	graph_error_describe(err, ge, line, sizeof(line));
 	return fail(err_exit_code(graph_error_class(err, ge)), "%s",
 	    line[0] != '\0' ? line : fbv_strerror(err));
+}
+
+bool
+token_died(int err, const struct graph_error *ge)
+{
+	return err == FBV_ERR_REFUSED && ge->code == 190;
 }
 
 /* A client of the HTTPS module, which graph_open() refuses when it is
@@ -90,7 +97,10 @@ app_secret_of(const struct vault *v, struct sbuf *out, bool *asked)
 
 	sbuf_init(out, GRAPH_SECRET_MAX + 1);
 	*asked = false;
-	if ((p = entry_value(v, "app-secret", &len)) != NULL)
+	if ((p = entry_value(v, "app-secret", &len)) != NULL && len == 0)
+		return fail(EXIT_USAGE, "the entry app-secret is empty: store the App Secret (App "
+		    "settings > Basic) with: fbvault put -f app-secret");
+	if (p != NULL)
 		return sbuf_put(out, p, len) == FBV_OK ? 0 : fail(EXIT_USAGE,
 		    "the entry app-secret is longer than %d bytes", GRAPH_SECRET_MAX);
 	if (!have_tty())
@@ -138,8 +148,8 @@ call_credentials(const struct vault *v, const struct entry *e, char app_id[64],
 
 /* The page token and the app's credentials, out of the vault. */
 static int
-page_credentials(struct ctx *c, const char *page, bool dry_run, struct page_session *s,
-    char app_id[64], struct sbuf *secret)
+page_credentials(struct ctx *c, const char *cmd, const char *page, bool dry_run,
+    struct page_session *s, char app_id[64], struct sbuf *secret)
 {
 	const struct entry *e;
 	struct vault *v;
@@ -154,13 +164,16 @@ page_credentials(struct ctx *c, const char *page, bool dry_run, struct page_sess
 			r = fail(EXIT_USAGE, "invalid page id '%s'", s->page_id);
 		else
 			r = call_credentials(v, e, app_id, secret, &s->token);
+		if (r == 0 && !dry_run)
+			use_note(cmd, e->name, NULL);
 	}
 	vault_free(v);
 	return r;
 }
 
 int
-page_session_open(struct ctx *c, const char *page, bool dry_run, struct page_session *s)
+page_session_open(struct ctx *c, const char *cmd, const char *page, bool dry_run,
+    struct page_session *s)
 {
 	struct graph_conf conf;
 	struct sbuf secret;
@@ -173,7 +186,7 @@ page_session_open(struct ctx *c, const char *page, bool dry_run, struct page_ses
 	if (graph_conf_from_env(&conf) != FBV_OK)
 		return fail(EXIT_USAGE, "%s", graph_conf_check(&conf));
 	unsetenv("SSLKEYLOGFILE"); /* TLS session keys must not be written out */
-	if ((r = page_credentials(c, page, dry_run, s, app_id, &secret)) != 0)
+	if ((r = page_credentials(c, cmd, page, dry_run, s, app_id, &secret)) != 0)
 		goto out;
 	if (dry_run)
 		r = graph_open(&conf, &dryrun_http_ops, app_id, secret.data, secret.len, &s->g);

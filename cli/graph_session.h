@@ -26,6 +26,9 @@ int call_credentials(const struct vault *v, const struct entry *e, char app_id[6
 /* graph_open() with the HTTPS module, which may be missing. */
 int graph_connect(const struct graph_conf *conf, const char *app_id, const struct sbuf *secret,
     struct graph **g);
+/* Whether Graph refused the call's token as invalid (190): a page token
+ * that page_heal() may renew. */
+bool token_died(int err, const struct graph_error *ge);
 /* One line for a Graph failure; returns its exit code. */
 int graph_fail(int err, const struct graph_error *ge);
 
@@ -40,9 +43,11 @@ struct page_session {
 /* Reads the vault (read-only): the page token (page, or the only page
  * when NULL), the App ID and App Secret; then opens the client, which
  * with dry_run sends nothing (cli/dryrun.h) and the page's stored scopes
- * are checked first. 0, or an exit code after a message;
+ * are checked first; cmd names the command in the use log. 0, or an exit
+ * code after a message;
  * page_session_close() either way. */
-int page_session_open(struct ctx *c, const char *page, bool dry_run, struct page_session *s);
+int page_session_open(struct ctx *c, const char *cmd, const char *page, bool dry_run,
+    struct page_session *s);
 void page_session_close(struct page_session *s);
 
 #endif

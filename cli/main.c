@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "config.h"
 #include "errors.h"
+#include "identities.h"
 #include "options.h"
 #include "out.h"
 #include "process.h"
@@ -50,7 +51,8 @@ global_options(struct ctx *c, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct ctx c = { .vault_path = NULL, .passphrase_fd = -1, .new_passphrase_fd = -1 };
+	struct ctx c = { .vault_path = NULL, .passphrase_fd = -1, .new_passphrase_fd = -1,
+	    .identity_fd = -1 };
 	const struct command *cmd;
 	int r;
 
@@ -66,6 +68,7 @@ main(int argc, char **argv)
 		    "or FBVAULT_PATH, or use --vault PATH");
 	r = cmd->run(&c, cmd, argc - optind, argv + optind);
 	free(c.vault_path);
+	identities_free(&c);
 	if (fflush(stdout) != 0 && r == 0)
 		return fail(EXIT_IO, "cannot write the output");
 	return r;

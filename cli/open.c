@@ -1,6 +1,7 @@
-/* Opening the vault: through the timed unlock, the desktop keyring slot,
- * or the passphrase slot, in that order. A change to the set of slots
- * needs a fresh proof: the passphrase (vault_open_proof()). */
+/* Opening the vault: through the timed unlock, a member's identity, the
+ * desktop keyring slot, or the passphrase slot, in that order. A change to
+ * the set of slots needs a fresh proof: an identity or the passphrase
+ * (vault_open_proof()). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "../vault/txn.h"
 #include "../vault/unlock.h"
 #include "errors.h"
+#include "git.h"
+#include "identities.h"
 #include "open.h"
 #include "out.h"
 #include "prompt.h"
@@ -101,6 +104,8 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 	r = try_timed_unlock(v);
 	if (r == FBV_OK)
 		return 0;
+	if ((r = identities_open(c, v)) >= 0)
+		return r;
 	if (vault_has_slot(v, FBV_SLOT_KEYRING) && keyring_wanted(c)) {
 		r = try_keyring(v);
 		if (r == FBV_OK)
@@ -109,13 +114,14 @@ vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt)
 			return fail_err(r, v->path);
 	}
 	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
-		return fail(EXIT_DENIED, "%s: no passphrase slot and the keyring did not open "
-		    "the vault", v->path);
+		return fail(EXIT_DENIED, "%s: no passphrase slot, and no identity%s opened "
+		    "the vault", v->path, vault_has_slot(v, FBV_SLOT_KEYRING) ? " or keyring" :
+		    identities_named(c) ? " given" : " (--identity FILE)");
 	return try_passphrase(c, v, allow_prompt);
 }
 
 /* For a change to the set of slots (passwd, keyring enable and disable,
- * unlock): the passphrase, never a timed unlock or the keyring, which any
+ * unlock, recipients): a member's identity or the passphrase, never a timed unlock or the keyring, which any
  * process of this user may borrow; such a process must not add a slot for
  * itself or take the owner's away. */
 int
@@ -126,10 +132,13 @@ vault_open_proof(struct ctx *c, struct vault **out)
 
 	if ((r = vault_load(c->vault_path, &v)) != FBV_OK)
 		return fail_err(r, c->vault_path);
-	if (!vault_has_slot(v, FBV_SLOT_PASSPHRASE))
-		r = fail(EXIT_DENIED, "%s: changing its key slots needs the passphrase, and it "
-		    "has no passphrase slot", c->vault_path);
-	else if ((r = try_passphrase(c, v, true)) == 0)
+	/* a member's identity is a fresh proof: a file, not a borrowed unlock */
+	if ((r = identities_open(c, v)) == 0)
+		r = seen_check(c, v);
+	else if (r < 0 && !vault_has_slot(v, FBV_SLOT_PASSPHRASE))
+		r = fail(EXIT_DENIED, "%s: changing its key slots needs the passphrase or a "
+		    "member's identity (--identity FILE), and neither opened it", c->vault_path);
+	else if (r < 0 && (r = try_passphrase(c, v, true)) == 0)
 		r = seen_check(c, v);
 	if (r != 0) {
 		vault_free(v);
@@ -178,9 +187,9 @@ seen_check(struct ctx *c, const struct vault *v)
 	if (r == FBV_OK && s.known && v->generation < s.generation && !c->accept_rollback &&
 	    !superseded(v, s.generation))
 		return fail(EXIT_ROLLBACK, "%s is generation %" PRIu64 ", older than generation "
-		    "%" PRIu64 ", which this machine has opened: an older copy was put back; if you "
+		    "%" PRIu64 ", which this machine has opened: an older copy was put back%s; if you "
 		    "restored it on purpose, run again with --accept-rollback", v->path,
-		    v->generation, s.generation);
+		    v->generation, s.generation, git_rollback_hint(v->path));
 	if (v->version != FBV_VERSION2)
 		return 0;
 	if (r != FBV_OK || !s.known || c->accept_rollback) {
@@ -225,6 +234,29 @@ seen_slots_warning(const struct vault *v)
 	return "its key slots were changed by a command that did not run on this machine "
 	    "(a slot added or removed elsewhere); if you did not do it, change the "
 	    "passphrase and check who can read the vault";
+}
+
+int
+vault_unlock_unattended(struct ctx *c, struct vault *v)
+{
+	const struct keyring_ops *ks;
+	unsigned char *kek;
+	char id[2 * FBV_ID_BYTES + 1];
+	int r;
+
+	if (try_timed_unlock(v) == FBV_OK)
+		return 0;
+	if ((r = identities_open(c, v)) >= 0)
+		return r;
+	if (!vault_has_slot(v, FBV_SLOT_KEYRING) || !keyring_wanted(c) ||
+	    keyring_module(&ks) != FBV_OK || (kek = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return -1;
+	vault_id_hex(v, id);
+	r = ks->lookup(id, kek);
+	if (r == FBV_OK)
+		r = vault_unlock_keyring(v, kek);
+	secret_free(kek);
+	return r == FBV_OK ? 0 : -1;
 }
 
 int

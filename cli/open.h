@@ -14,11 +14,18 @@
 #define LOCK_TIMEOUT_MS 30000
 
 int vault_open_read(struct ctx *c, struct vault **out);
-/* For a change to the set of slots: the passphrase, never a timed unlock
- * or the keyring, which any process of this user may borrow. */
+/* For a change to the set of slots: a member's identity or the
+ * passphrase, never a timed unlock or the keyring, which any process of
+ * this user may borrow. */
 int vault_open_proof(struct ctx *c, struct vault **out);
 /* Unlocks a loaded v; allow_prompt false: only what needs no passphrase. */
 int vault_key_sources(struct ctx *c, struct vault *v, bool allow_prompt);
+
+/* For git's drivers, which have no terminal: the timed unlock, an
+ * identity, the keyring, in that order, quietly; never a passphrase.
+ * 0, -1 when nothing opened v, or an exit code after a message (an
+ * identity that cannot be read). */
+int vault_unlock_unattended(struct ctx *c, struct vault *v);
 
 /* txn_begin() on opened (the transaction's from here on). */
 int edit_begin(struct ctx *c, struct vault *opened, struct vault_txn *t);

@@ -4,6 +4,7 @@
 #include "errors.h"
 #include "options.h"
 #include "out.h"
+#include "identities.h"
 
 #define OWN_MAX 16
 
@@ -29,8 +30,13 @@ common_option(struct ctx *c, const struct command *self, int opt, const char *ar
 	case 'K':
 		c->no_keyring = true;
 		return OPT_HANDLED;
-	case 'R':
+	case OPT_ACCEPT_ROLLBACK:
 		c->accept_rollback = true;
+		return OPT_HANDLED;
+	case OPT_IDENTITY: case OPT_IDENTITY_FD:
+		return identity_option(c, self, opt, arg);
+	case 'Q':
+		c->quiet = true;
 		return OPT_HANDLED;
 	case 'h':
 		print_help(self, stdout);

@@ -1,5 +1,6 @@
 /* Option parsing for every command: the common options (--vault,
  * --passphrase-fd, --new-passphrase-fd, --no-keyring, --accept-rollback,
+ * --identity, --identity-fd,
  * -h) and the
  * command's own from its table row, then its argument count. */
 #ifndef FBV_OPTIONS_H
@@ -9,12 +10,20 @@
 
 #include "command.h"
 
+/* Past every short option's character, so no command's can clash. */
+#define OPT_IDENTITY 0x100
+#define OPT_IDENTITY_FD 0x101
+#define OPT_ACCEPT_ROLLBACK 0x102 /* was 'R', which recipients add -R needs */
+
 #define COMMON_LONGOPTS \
 	{ "vault", required_argument, NULL, 'V' }, \
 	{ "passphrase-fd", required_argument, NULL, 'P' }, \
 	{ "new-passphrase-fd", required_argument, NULL, 'N' }, \
 	{ "no-keyring", no_argument, NULL, 'K' }, \
-	{ "accept-rollback", no_argument, NULL, 'R' }, \
+	{ "accept-rollback", no_argument, NULL, OPT_ACCEPT_ROLLBACK }, \
+	{ "identity", required_argument, NULL, OPT_IDENTITY }, \
+	{ "identity-fd", required_argument, NULL, OPT_IDENTITY_FD }, \
+	{ "quiet", no_argument, NULL, 'Q' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* A command's own option: -1 to go on, or an exit code. */

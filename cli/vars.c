@@ -13,6 +13,7 @@
 #include "open.h"
 #include "options.h"
 #include "out.h"
+#include "use.h"
 #include "vars.h"
 
 #define VAR_NAME_MAX 128
@@ -283,13 +284,17 @@ need_entry(const struct ctx *c, const struct vault *v, const char *name,
 }
 
 /* FB_PAGE_ID, FB_PAGE_ACCESS_TOKEN, FB_APP_ID, FB_APPSECRET_PROOF and,
- * when known, FB_TOKEN_EXPIRES_AT. The App Secret itself stays behind. */
+ * when known, FB_TOKEN_EXPIRES_AT and IG_USER_ID (the page's Instagram
+ * business account). The App Secret itself stays behind. The page's
+ * entry name goes into used. */
 static int
 add_page_vars(const struct ctx *c, const struct env_opts *o, const struct vault *v,
-    struct varset *vs)
+    struct varset *vs, char *used)
 {
 	const struct entry *page = NULL, *app_id, *secret;
-	char proof[FBV_PROOF_HEX], expires[24];
+	char proof[FBV_PROOF_HEX], expires[24], igbuf[64];
+	const char *ig;
+	size_t iglen;
 	int64_t at;
 	int r;
 
@@ -309,6 +314,14 @@ add_page_vars(const struct ctx *c, const struct env_opts *o, const struct vault 
 		snprintf(expires, sizeof(expires), "%lld", (long long)at);
 		r = varset_add_str(vs, "FB_TOKEN_EXPIRES_AT", expires);
 	}
+	if (r == 0 && meta_get_str(page, META_IG_ID, &ig, &iglen) == FBV_OK && iglen > 0 &&
+	    iglen < sizeof(igbuf)) {
+		memcpy(igbuf, ig, iglen);
+		igbuf[iglen] = '\0';
+		r = varset_add_str(vs, "IG_USER_ID", igbuf);
+	}
+	if (r == 0)
+		snprintf(used, FBV_NAME_MAX + 1, "%s", page->name);
 	return r;
 }
 
@@ -341,15 +354,26 @@ int
 load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs)
 {
 	bool with_page = o->page != NULL || o->nspecs == 0, ttl_checked = with_page;
+	char page[FBV_NAME_MAX + 1] = "";
 	struct vault *v;
+	size_t i;
 	int r;
 
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
-	if (!with_page || (r = add_page_vars(c, o, v, vs)) == 0)
+	if (!with_page || (r = add_page_vars(c, o, v, vs, page)) == 0)
 		r = add_spec_vars(c, o, v, vs, &ttl_checked);
 	vault_free(v);
 	if (r == 0 && o->min_ttl >= 0 && !ttl_checked)
 		r = usage_error(o->cmd, "--min-ttl: none of the entries asked for is a token");
-	return r;
+	if (r != 0)
+		return r;
+	/* handed out: the page token and the App Secret behind its proof */
+	if (page[0] != '\0') {
+		use_note(o->cmd->name, page, o->program);
+		use_note(o->cmd->name, "app-secret", o->program);
+	}
+	for (i = 0; i < o->nspecs; i++)
+		use_note(o->cmd->name, o->specs[i].name, o->program);
+	return 0;
 }

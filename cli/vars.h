@@ -33,6 +33,7 @@ struct env_opts {
 	bool allow_nested;
 	bool force;
 	enum env_format format;
+	const char *program;    /* exec's program, for the use log; NULL for env */
 };
 
 /* One variable as "NAME=value\0" in secret memory, ready for execve. */

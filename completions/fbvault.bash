@@ -6,17 +6,24 @@
 # never prompts for a passphrase.
 
 _fbvault_commands="init put get list rm passwd login status inspect post scheduled delete
-	api exec env inject keyring unlock lock doctor help"
-_fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --no-keyring --help --version"
+	api exec env inject keyring unlock lock doctor identity recipients git-setup help
+	check refresh log"
+_fbvault_global_opts="--vault --passphrase-fd --new-passphrase-fd --identity --identity-fd --no-keyring --quiet --help --version"
 
 _fbvault_cmd_opts()
 {
 	case $1 in
-	init | passwd) printf '%s\n' --kdf ;;
+	init) printf '%s\n' --kdf ;;
+	passwd) printf '%s\n' --kdf --remove ;;
+	identity) printf '%s\n' -o --output ;;
+	recipients) printf '%s\n' --name -R --json ;;
 	put) printf '%s\n' -f --force --binary ;;
 	get) printf '%s\n' -n --no-newline ;;
 	list | status | inspect | keyring | doctor) printf '%s\n' --json ;;
-	login) printf '%s\n' --app-id --page ;;
+	login) printf '%s\n' --app-id --page --system-user ;;
+	check) printf '%s\n' --warn --notify --json ;;
+	refresh) printf '%s\n' --page ;;
+	log) printf '%s\n' --since --json ;;
 	post) printf '%s\n' --page -m --message --message-file --link --photo --at --dry-run --json ;;
 	scheduled) printf '%s\n' --page --json ;;
 	delete) printf '%s\n' --page --yes ;;
@@ -180,6 +187,10 @@ _fbvault()
 		_fbvault_reply "$cur" "$raw" "${cands[@]}" ;;
 	keyring)
 		((args == 0)) && _fbvault_reply "$cur" "$raw" enable disable status ;;
+	identity)
+		((args == 0)) && _fbvault_reply "$cur" "$raw" new show ;;
+	recipients)
+		((args == 0)) && _fbvault_reply "$cur" "$raw" add rm list ;;
 	help)
 		((args == 0)) && _fbvault_reply "$cur" "$raw" $_fbvault_commands ;;
 	exec)

@@ -76,7 +76,7 @@ function __fbvault_exec_program_started
     return 1
 end
 
-set -l commands init put get list rm passwd login status inspect post scheduled delete api exec env inject keyring unlock lock doctor help
+set -l commands init put get list rm passwd login status inspect post scheduled delete api exec env inject keyring unlock lock doctor identity recipients git-setup help check refresh log
 
 complete -c fbvault -f
 
@@ -121,6 +121,15 @@ complete -c fbvault -n "__fish_seen_subcommand_from get" -s n -l no-newline -d '
 complete -c fbvault -n "__fish_seen_subcommand_from get rm inspect" -a '(__fbvault_names)' -d 'Entry'
 complete -c fbvault -n "__fish_seen_subcommand_from list status inspect keyring doctor" -l json -d 'Print JSON'
 complete -c fbvault -n "__fish_seen_subcommand_from login" -l app-id -x -d 'The App ID'
+complete -c fbvault -n "__fish_seen_subcommand_from login" -l system-user -d 'A system-user token'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a check -d 'Ask Graph about every stored token'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a refresh -d 'Re-derive the page tokens'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a log -d 'Which command used which value, when'
+complete -c fbvault -n "__fish_seen_subcommand_from check" -l warn -x -d 'Warn within DURATION'
+complete -c fbvault -n "__fish_seen_subcommand_from check" -l notify -d 'Desktop notification'
+complete -c fbvault -n "__fish_seen_subcommand_from check log" -l json -d 'Print JSON'
+complete -c fbvault -n "__fish_seen_subcommand_from refresh" -l page -x -a '(__fbvault_pages)' -d 'Page id'
+complete -c fbvault -n "__fish_seen_subcommand_from log" -l since -x -d 'Since TIME'
 complete -c fbvault -n "__fish_seen_subcommand_from login exec env post scheduled delete api" -l page -x -a '(__fbvault_pages)' -d 'Page id'
 complete -c fbvault -n "__fish_seen_subcommand_from post" -s m -l message -x -d 'The text of the post'
 complete -c fbvault -n "__fish_seen_subcommand_from post" -l message-file -r -F -d 'Read the text from FILE'
@@ -146,5 +155,17 @@ complete -c fbvault -n "__fish_seen_subcommand_from env" -l force -d 'Print to a
 complete -c fbvault -n "__fish_seen_subcommand_from inject" -s i -l input -r -F -d 'Template'
 complete -c fbvault -n "__fish_seen_subcommand_from inject" -s o -l output -r -F -d 'Output file'
 complete -c fbvault -n "__fish_seen_subcommand_from keyring" -x -a 'enable disable status'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a identity -d 'Make or show an X25519 identity file'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a recipients -d 'The vault\'s members'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -a git-setup -d 'Diff and merge drivers for git'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -l identity -r -F -d 'Open with this identity file'
+complete -c fbvault -n "not __fish_seen_subcommand_from $commands" -l identity-fd -x -d 'Read an identity from this descriptor'
+complete -c fbvault -n "__fish_seen_subcommand_from identity" -x -a 'new show'
+complete -c fbvault -n "__fish_seen_subcommand_from identity" -s o -l output -r -F -d 'The new identity file'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -x -a 'add rm list'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -l name -x -d 'A label for the key'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -s R -r -F -d 'Add every key of FILE'
+complete -c fbvault -n "__fish_seen_subcommand_from recipients" -l json -d 'Print JSON (list)'
+complete -c fbvault -n "__fish_seen_subcommand_from passwd" -l remove -d 'Remove the passphrase slot'
 complete -c fbvault -n "__fish_seen_subcommand_from unlock" -l for -x -d 'How long (15m, 8h)'
 complete -c fbvault -n "__fish_seen_subcommand_from help" -x -a "$commands"

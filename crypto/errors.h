@@ -45,6 +45,13 @@ enum fbv_err {
 	FBV_ERR_UNCERTAIN = -37,    /* a request that acts went out, no clear answer came:
 				     * it may have been carried out */
 	FBV_ERR_DUPLICATE = -38,    /* refused as a repeat of what was just done */
+	FBV_ERR_NOT_OWNER = -39,    /* a file of another user (an identity file) */
+	FBV_ERR_OPEN_MODE = -40,    /* a private file that group or others can read or write */
+	FBV_ERR_SHARED_PASS = -41,  /* a vault others can read that has a passphrase slot */
+	FBV_ERR_BAD_LABEL = -42,    /* a recipient label outside its alphabet or length */
+	FBV_ERR_DUP_RECIPIENT = -43,/* a recipients file names a key or a label twice */
+	FBV_ERR_CONFLICT = -44,     /* a merge: changed differently on both sides */
+	FBV_ERR_OTHER_VAULT = -45,  /* a merge: the versions are of different vaults */
 };
 
 #endif

@@ -38,7 +38,19 @@ int graph_url(const struct graph *g, struct sbuf *u, const char *path);
  * parameters. */
 int graph_put_token(const struct graph *g, struct sbuf *u, bool first, const unsigned char *tok,
     size_t len);
+/* The same as form fields of a body. */
+int graph_form_token(const struct graph *g, struct sbuf *b, const struct sbuf *tok);
 void graph_why(struct graph_error *err, const char *what);
+/* Sends req (again, once, when it certainly never left); on FBV_OK
+ * g->resp holds the answer as it came, for any status. */
+int graph_perform(struct graph *g, const struct http_request *req, struct graph_error *err);
+/* The usage headers (X-App-Usage, X-Page-Usage,
+ * X-Business-Use-Case-Usage) into err, with the minutes to wait. */
+void graph_note_usage(struct graph_error *err, const char *app, const char *page,
+    const char *buc);
+/* The app token APP_ID|APP_SECRET into t (sbuf_init()ed with room for
+ * both), where it gets wiped. */
+int graph_app_token(const struct graph *g, struct sbuf *t);
 /* Sends req and sorts out the answer; on FBV_OK *j reads g->resp.body,
  * which the caller wipes when done. acts: the request changes something
  * visible, so an answer that never came or does not read is

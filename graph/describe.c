@@ -5,15 +5,18 @@
  *   Graph code                                               class
  *   190 (all subcodes), 102, 10, 200-299,
  *   1 "Error validating client secret", 101 bad App ID,
- *   0 no page token                                          FBV_ERR_DENIED
+ *   0 no page token (0/458: app not installed),
+ *   100 from debug_token (the app token)                     FBV_ERR_DENIED
  *   100 bad parameter / unknown page (33), 803 unknown alias,
  *   324 bad photo                                            FBV_ERR_BAD_REQUEST
  *   506 duplicate post                                       FBV_ERR_DUPLICATE
  *   368 blocked for a policy violation                       FBV_ERR_DENIED
  *   any other code                                           FBV_ERR_REFUSED
  *
- * Transient answers (1, 2 or is_transient; 4, 17, 32, 341, 613,
- * 80000-80014) are FBV_ERR_TEMPFAIL already, from parse_error_class().
+ * Transient answers (1, 2 unless is_transient is false; is_transient;
+ * 4, 17, 32, 341, 613, 80000-80014) are FBV_ERR_TEMPFAIL already, from
+ * parse_error_class(); 1 and 2 said not to be transient stay
+ * FBV_ERR_REFUSED.
  * FBV_ERR_UNCERTAIN (a post or delete went out, no clear answer came)
  * stays what it is: a script must look before it tries again.
  */
@@ -23,6 +26,7 @@
 #include "../crypto/errors.h"
 #include "graph.h"
 #include "json.h"
+#include "parse.h"
 
 #define GRAPH_TEXT_MAX 160      /* of Graph's own text, before escaping */
 
@@ -40,8 +44,8 @@ graph_error_class(int err, const struct graph_error *ge)
 	if (err != FBV_ERR_REFUSED || ge == NULL)
 		return err;
 	code = ge->code;
-	if (code == 190 || code == 102 || code == 101 || code == 1 || code == 0 ||
-	    code == 368 || is_permission(code))
+	if (code == 190 || code == 102 || code == 101 || parse_bad_secret(ge) || code == 0 ||
+	    code == 368 || is_permission(code) || (code == 100 && ge->call == GRAPH_CALL_DEBUG))
 		return FBV_ERR_DENIED;
 	if (code == 100 || code == 803 || code == 324)
 		return FBV_ERR_BAD_REQUEST;
@@ -135,6 +139,8 @@ static const struct cause token_causes[] = {
 	  "renew it by logging in with Graph Explorer and run login again" },
 };
 
+/* 190 and its subcodes; also code 0 with subcode 458, as some answers
+ * say "app not installed". */
 static void
 describe_token(const struct graph_error *ge, char *buf, size_t len)
 {
@@ -155,9 +161,9 @@ describe_token(const struct graph_error *ge, char *buf, size_t len)
 		fix = "check app-id and app-secret";
 	}
 	if (ge->subcode != 0)
-		snprintf(buf, len, "%s (code 190/%d): %s", what, ge->subcode, fix);
+		snprintf(buf, len, "%s (code %d/%d): %s", what, ge->code, ge->subcode, fix);
 	else
-		snprintf(buf, len, "%s (code 190): %s", what, fix);
+		snprintf(buf, len, "%s (code %d): %s", what, ge->code, fix);
 }
 
 static void
@@ -217,10 +223,17 @@ describe_graph(const struct graph_error *ge, char *buf, size_t len)
 	graph_text(text, sizeof(text), ge->message);
 	if (posting(ge) && describe_posting(ge, code, text, buf, len))
 		return;
-	if (ge->code == 190)
+	if (ge->code == 190 || (ge->code == 0 && ge->subcode == 458))
 		describe_token(ge, buf, len);
-	else if (ge->code == 1)
+	else if (parse_bad_secret(ge))
 		snprintf(buf, len, "the App Secret was rejected (code %s): check app-secret", code);
+	else if (ge->code == 1 || ge->code == 2)
+		snprintf(buf, len, "the Graph API failed the request (code %s) and says it is not "
+		    "temporary: retrying will not help%s%s", code, text[0] != '\0' ? "; graph says: " :
+		    "", text);
+	else if (ge->code == 100 && ge->call == GRAPH_CALL_DEBUG)
+		snprintf(buf, len, "debug_token refused the app token (code %s): check app-id and "
+		    "app-secret%s%s", code, text[0] != '\0' ? "; graph says: " : "", text);
 	else if (ge->code == 101)
 		snprintf(buf, len, "invalid App ID (code %s): check app-id", code);
 	else if (ge->code == 102)
@@ -230,13 +243,14 @@ describe_graph(const struct graph_error *ge, char *buf, size_t len)
 		snprintf(buf, len, "missing permission (code %s): grant pages_show_list and "
 		    "pages_manage_posts in Graph Explorer and run login again", code);
 	else if (ge->code == 100 || ge->code == 803)
-		snprintf(buf, len, "unknown page or bad parameter (code %s): check the page id; "
-		    "graph says: %s", code, text);
+		snprintf(buf, len, "unknown page or bad parameter (code %s): check the page id%s%s",
+		    code, text[0] != '\0' ? "; graph says: " : "", text);
 	else if (ge->code == 0)
 		snprintf(buf, len, "no page token for this page: the user has no role on it "
 		    "or did not grant pages_show_list and pages_manage_posts");
 	else
-		snprintf(buf, len, "the Graph API refused the request (code %s): %s", code, text);
+		snprintf(buf, len, "the Graph API refused the request (code %s)%s%s", code,
+		    text[0] != '\0' ? ": " : "", text);
 }
 
 static bool

@@ -15,6 +15,7 @@
 #include "url.h"
 
 #define TIMEOUT_MAX_MS 3600000L
+#define GRAPH_IG_FIELD "instagram_business_account{id,username}"
 #define RETRY_PAUSE_MS 500
 
 
@@ -233,24 +234,36 @@ graph_put_token(const struct graph *g, struct sbuf *u, bool first, const unsigne
 	return r;
 }
 
+int
+graph_form_token(const struct graph *g, struct sbuf *b, const struct sbuf *tok)
+{
+	char proof[FBV_PROOF_HEX];
+	int r;
+
+	appsecret_proof(proof, g->secret, g->secret_len, tok->data, tok->len);
+	if ((r = form_param(b, "access_token", tok->data, tok->len)) == FBV_OK)
+		r = form_param(b, "appsecret_proof", proof, FBV_PROOF_HEX - 1);
+	sodium_memzero(proof, sizeof(proof));
+	return r;
+}
+
 void
 graph_why(struct graph_error *err, const char *what)
 {
 	graph_copy_str(err->message, sizeof(err->message), what);
 }
 
-static void
-note_usage(struct graph_error *err, const struct http_response *resp)
+void
+graph_note_usage(struct graph_error *err, const char *app, const char *page, const char *buc)
 {
-	graph_copy_str(err->app_usage, sizeof(err->app_usage), resp->app_usage);
-	graph_copy_str(err->page_usage, sizeof(err->page_usage), resp->page_usage);
-	graph_copy_str(err->buc_usage, sizeof(err->buc_usage), resp->buc_usage);
-	err->regain_minutes = parse_buc_minutes(resp->buc_usage, strlen(resp->buc_usage));
+	graph_copy_str(err->app_usage, sizeof(err->app_usage), app);
+	graph_copy_str(err->page_usage, sizeof(err->page_usage), page);
+	graph_copy_str(err->buc_usage, sizeof(err->buc_usage), buc);
+	err->regain_minutes = parse_buc_minutes(buc, strlen(buc));
 }
 
 int
-graph_send(struct graph *g, const struct http_request *req, bool acts, struct json *j,
-    struct graph_error *err)
+graph_perform(struct graph *g, const struct http_request *req, struct graph_error *err)
 {
 	static const struct timespec pause = { RETRY_PAUSE_MS / 1000, RETRY_PAUSE_MS % 1000 * 1000000L };
 	int r = g->ops->perform(g->http, req, &g->resp);
@@ -264,11 +277,20 @@ graph_send(struct graph *g, const struct http_request *req, bool acts, struct js
 	}
 
 	err->http_status = g->resp.status;
-	note_usage(err, &g->resp);
+	graph_note_usage(err, g->resp.app_usage, g->resp.page_usage, g->resp.buc_usage);
 	if (r == FBV_ERR_NET)
 		graph_why(err, g->resp.error);
 	else if (r == FBV_ERR_PROTOCOL)
 		graph_why(err, "the response is too large or incomplete");
+	return r;
+}
+
+int
+graph_send(struct graph *g, const struct http_request *req, bool acts, struct json *j,
+    struct graph_error *err)
+{
+	int r = graph_perform(g, req, err);
+
 	if (r == FBV_OK)
 		r = parse_response(g->resp.status, (const char *)g->resp.body.data,
 		    g->resp.body.len, j, err);
@@ -340,7 +362,7 @@ int
 graph_page_token(struct graph *g, const struct sbuf *user_token, const char *page_id,
     struct graph_page *out, struct graph_error *err)
 {
-	static const char fields[] = "id,name,access_token";
+	static const char fields[] = "id,name,access_token," GRAPH_IG_FIELD;
 	struct graph_error scratch;
 	struct sbuf u;
 	struct json j;
@@ -425,11 +447,11 @@ accounts_page(const struct json *j, void *state, struct sbuf *next)
 	return parse_accounts(j, w->pages, w->n, &w->cap, next);
 }
 
-int
-graph_accounts(struct graph *g, const struct sbuf *user_token,
+static int
+accounts_fetch(struct graph *g, const struct sbuf *user_token, const char *fields,
     struct graph_page **pages, size_t *n, struct graph_error *err)
 {
-	static const char fields[] = "id,name,access_token";
+	static const char limit[] = "100";      /* the largest page of results */
 	struct graph_error scratch;
 	struct sbuf u;
 	int r;
@@ -441,7 +463,8 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
 	if ((r = graph_url(g, &u, "me/accounts")) == FBV_OK &&
-	    (r = url_param(&u, true, "fields", fields, sizeof(fields) - 1)) == FBV_OK &&
+	    (r = url_param(&u, true, "fields", fields, strlen(fields))) == FBV_OK &&
+	    (r = url_param(&u, false, "limit", limit, sizeof(limit) - 1)) == FBV_OK &&
 	    (r = graph_put_token(g, &u, false, user_token->data, user_token->len)) == FBV_OK)
 		r = graph_walk(g, user_token, &u, accounts_page,
 		    &(struct accounts_walk){ pages, n, 0 }, err);
@@ -454,9 +477,24 @@ graph_accounts(struct graph *g, const struct sbuf *user_token,
 	return r;
 }
 
-/* The app token APP_ID|APP_SECRET, built where it gets wiped. */
-static int
-app_token(const struct graph *g, struct sbuf *t)
+int
+graph_accounts(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err)
+{
+	/* every field login stores, at once */
+	return accounts_fetch(g, user_token, "id,name,access_token,tasks," GRAPH_IG_FIELD, pages,
+	    n, err);
+}
+
+int
+graph_page_tasks(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err)
+{
+	return accounts_fetch(g, user_token, "id,name,tasks", pages, n, err);
+}
+
+int
+graph_app_token(const struct graph *g, struct sbuf *t)
 {
 	int r;
 
@@ -480,7 +518,7 @@ graph_debug_token(struct graph *g, const struct sbuf *token,
 		return FBV_ERR_INVALID;
 	sbuf_init(&u, URL_BUF_MAX);
 	sbuf_init(&app, sizeof(g->app_id) + 1 + GRAPH_SECRET_MAX);
-	if ((r = app_token(g, &app)) != FBV_OK ||
+	if ((r = graph_app_token(g, &app)) != FBV_OK ||
 	    (r = graph_url(g, &u, "debug_token")) != FBV_OK ||
 	    (r = url_param(&u, true, "input_token", token->data, token->len)) != FBV_OK ||
 	    (r = graph_put_token(g, &u, false, app.data, app.len)) != FBV_OK ||

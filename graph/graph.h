@@ -29,6 +29,7 @@
 #define GRAPH_MAX_PHOTOS 10             /* photos in one post */
 #define GRAPH_MESSAGE_MAX 63206         /* bytes of a post's text (Facebook's limit, in characters) */
 #define GRAPH_MAX_SCHEDULED 10000
+#define GRAPH_BATCH_MAX 50              /* requests in one batch (Graph's limit) */
 
 struct graph_conf {
 	const char *base_url;           /* https://host[:port][/path]; http:// only to loopback */
@@ -72,6 +73,7 @@ struct graph_error {
 	int code;                       /* 0 for a refusal fbvault detected itself */
 	int subcode;
 	bool is_transient;
+	bool transient_said;            /* is_transient was in the answer */
 	char type[64];
 	char message[256];
 	char fbtrace_id[64];
@@ -86,6 +88,10 @@ struct graph_page {
 	char id[64];
 	char *name;                     /* NULL when Graph gave none */
 	struct sbuf token;              /* len 0 when Graph gave none; NUL after len */
+	char *tasks;                    /* the user's tasks on it, comma-joined;
+					 * NULL when Graph did not say */
+	char ig_id[64];                 /* instagram_business_account: "" when none */
+	char *ig_username;              /* NULL when none */
 };
 
 struct graph_token_info {
@@ -96,6 +102,9 @@ struct graph_token_info {
 	char user_id[64];
 	char *application;              /* NULL when absent */
 	char *scopes;                   /* comma-joined, never NULL */
+	/* granular_scopes' target_ids of pages_manage_posts, comma-joined;
+	 * NULL when the grant names no pages (it covers them all) */
+	char *post_targets;
 	int64_t expires_at;             /* unix seconds; 0 never; -1 unknown */
 	int64_t data_access_expires_at; /* -1 unknown */
 	int64_t issued_at;              /* -1 unknown */
@@ -165,11 +174,21 @@ int graph_page_token(struct graph *g, const struct sbuf *user_token, const char 
  * graph_pages_free() it. */
 int graph_accounts(struct graph *g, const struct sbuf *user_token,
     struct graph_page **pages, size_t *n, struct graph_error *err);
+/* The same without the tokens: id, name and tasks of each page. */
+int graph_page_tasks(struct graph *g, const struct sbuf *user_token,
+    struct graph_page **pages, size_t *n, struct graph_error *err);
 /* Inspects token with the app token (APP_ID|APP_SECRET). An invalid
  * token is FBV_OK with out->is_valid false and out->err_* saying why.
  * graph_token_info_free() out, also after a failure. */
 int graph_debug_token(struct graph *g, const struct sbuf *token,
     struct graph_token_info *out, struct graph_error *err);
+/* graph_debug_token() for each of tokens[0..n) in batch requests of up
+ * to GRAPH_BATCH_MAX (one request per 50 tokens); infos[k] is tokens[k]'s.
+ * Items Graph leaves unanswered (null) are asked once more, then
+ * FBV_ERR_TEMPFAIL; a Graph error for any item fails the call with it.
+ * graph_token_info_free() every info, also after a failure. */
+int graph_debug_tokens(struct graph *g, const struct sbuf *const *tokens, size_t n,
+    struct graph_token_info *infos, struct graph_error *err);
 /* Publishes p on page page_id (digits) with that page's token: one photo
  * through /photos, several as unpublished photos attached to one /feed
  * post, anything else through /feed. Tokens and proofs travel in the
@@ -205,10 +224,16 @@ bool graph_post_id_ok(const char *s);
 /* TCP+TLS connections opened so far: 1 for a whole flow. */
 long graph_connections(const struct graph *g);
 
+void graph_page_init(struct graph_page *p);
 void graph_page_free(struct graph_page *p);
+void graph_token_info_init(struct graph_token_info *t);
 void graph_pages_free(struct graph_page *pages, size_t n);
 void graph_token_info_free(struct graph_token_info *t);
 bool graph_has_scope(const struct graph_token_info *t, const char *scope);
+/* Whether the pages_manage_posts grant covers page_id (granular_scopes). */
+bool graph_grant_covers(const struct graph_token_info *t, const char *page_id);
+/* Whether item is one of the comma-joined list's. */
+bool graph_list_has(const char *list, const char *item);
 /* FBV_OK for a valid token; for one debug_token found invalid,
  * FBV_ERR_REFUSED with ge filled from t's err_* fields (code 190 when Graph
  * gave none), ready for graph_error_class() and graph_error_describe(). */

@@ -396,8 +396,8 @@ tokenize(struct json *j)
 	return FBV_OK;
 }
 
-int
-json_parse(struct json *j, const char *js, size_t len)
+static int
+parse_top(struct json *j, const char *js, size_t len, jsmntype_t top)
 {
 	int r;
 
@@ -411,7 +411,7 @@ json_parse(struct json *j, const char *js, size_t len)
 	if ((r = tokenize(j)) != FBV_OK)
 		goto out;
 	r = FBV_ERR_PROTOCOL;
-	if (j->t->tok[0].type != JSMN_OBJECT || walk(j, 0, 0) != j->ntok ||
+	if (j->t->tok[0].type != top || walk(j, 0, 0) != j->ntok ||
 	    !gap(j, 0, j->t->tok[0].start, 0) || !gap(j, j->t->tok[0].end, (int)len, 0))
 		goto out;
 	r = FBV_OK;
@@ -419,6 +419,18 @@ out:
 	if (r != FBV_OK)
 		json_free(j);
 	return r;
+}
+
+int
+json_parse(struct json *j, const char *js, size_t len)
+{
+	return parse_top(j, js, len, JSMN_OBJECT);
+}
+
+int
+json_parse_array(struct json *j, const char *js, size_t len)
+{
+	return parse_top(j, js, len, JSMN_ARRAY);
 }
 
 void

@@ -35,6 +35,9 @@ struct json {
 };
 
 int json_parse(struct json *j, const char *js, size_t len);
+/* The same rules for a document that is one array (a batch answer);
+ * token 0 is then the array. */
+int json_parse_array(struct json *j, const char *js, size_t len);
 void json_free(struct json *j);
 
 enum json_type json_type(const struct json *j, int i);

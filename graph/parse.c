@@ -124,9 +124,13 @@ fill_graph_error(const struct json *j, int e, struct graph_error *err)
 {
 	int v;
 
+	/* Real answers carry a code and nothing else ({"error":{"code":2}}):
+	 * the code alone classifies them. */
 	if (json_type(j, e) != JSON_OBJECT ||
-	    read_int(j, json_get(j, e, "code"), &err->code) != FBV_OK ||
-	    read_cut(j, json_get(j, e, "message"), err->message, sizeof(err->message)) != FBV_OK)
+	    read_int(j, json_get(j, e, "code"), &err->code) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "message")) >= 0 &&
+	    read_cut(j, v, err->message, sizeof(err->message)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
 	if ((v = opt(j, e, "error_subcode")) >= 0 && read_int(j, v, &err->subcode) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
@@ -135,8 +139,11 @@ fill_graph_error(const struct json *j, int e, struct graph_error *err)
 	if ((v = opt(j, e, "fbtrace_id")) >= 0 &&
 	    read_cut(j, v, err->fbtrace_id, sizeof(err->fbtrace_id)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
-	if ((v = opt(j, e, "is_transient")) >= 0 && json_bool(j, v, &err->is_transient) != FBV_OK)
-		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, e, "is_transient")) >= 0) {
+		if (json_bool(j, v, &err->is_transient) != FBV_OK)
+			return FBV_ERR_PROTOCOL;
+		err->transient_said = true;
+	}
 	if ((v = opt(j, e, "error_user_msg")) >= 0 &&
 	    read_cut(j, v, err->user_msg, sizeof(err->user_msg)) != FBV_OK)
 		return FBV_ERR_PROTOCOL;
@@ -148,18 +155,27 @@ clear_graph_fields(struct graph_error *err)
 {
 	err->code = 0;
 	err->subcode = 0;
-	err->is_transient = false;
+	err->is_transient = err->transient_said = false;
 	err->type[0] = err->message[0] = err->fbtrace_id[0] = err->user_msg[0] = '\0';
 }
 
-/* Code 1 is Graph's "unknown error", retried; but the exchange also
- * answers code 1 when the App Secret is wrong, which no retry fixes. */
-int
-parse_error_class(const struct graph_error *err)
+/* Codes 1 and 2 are Graph's "unknown error" and "service error", retried
+ * unless Graph says is_transient false; the exchange also answers code 1
+ * when the App Secret is wrong, which no retry fixes. */
+bool
+parse_bad_secret(const struct graph_error *err)
 {
 	static const char bad_secret[] = "Error validating client secret";
 
-	if (err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0)
+	return err->code == 1 && strncmp(err->message, bad_secret, sizeof(bad_secret) - 1) == 0;
+}
+
+int
+parse_error_class(const struct graph_error *err)
+{
+	if (parse_bad_secret(err))
+		return FBV_ERR_REFUSED;
+	if ((err->code == 1 || err->code == 2) && err->transient_said && !err->is_transient)
 		return FBV_ERR_REFUSED;
 	switch (err->code) {
 	case 1: case 2: case 4: case 17: case 32: case 341: case 613:
@@ -216,8 +232,36 @@ parse_exchange(const struct json *j, struct sbuf *token, int64_t *expires_in)
 	return FBV_OK;
 }
 
-/* id, name and access_token of one page object; name and access_token
- * may be absent. */
+/* A task's name as Graph spells them: [A-Z_]+. */
+static bool
+task_name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+			return false;
+	return i > 0 && i < 64;
+}
+
+static int read_names(const struct json *j, int arr, bool (*ok)(const char *), char **out);
+
+/* instagram_business_account{id,username}: id digits, username text. */
+static int
+read_ig(const struct json *j, int obj, struct graph_page *p)
+{
+	int r, v;
+
+	if (json_type(j, obj) != JSON_OBJECT ||
+	    read_id(j, json_get(j, obj, "id"), p->ig_id, sizeof(p->ig_id)) != FBV_OK)
+		return FBV_ERR_PROTOCOL;
+	if ((v = opt(j, obj, "username")) >= 0 && (r = json_strdup(j, v, &p->ig_username)) != FBV_OK)
+		return proto(r);
+	return FBV_OK;
+}
+
+/* id, name, access_token, tasks and instagram_business_account of one
+ * page object; all but id may be absent. */
 static int
 read_page(const struct json *j, int obj, struct graph_page *p)
 {
@@ -228,6 +272,14 @@ read_page(const struct json *j, int obj, struct graph_page *p)
 		return FBV_ERR_PROTOCOL;
 	if ((v = opt(j, obj, "name")) >= 0 && (r = json_strdup(j, v, &p->name)) != FBV_OK)
 		return proto(r);
+	if ((v = opt(j, obj, "tasks")) >= 0) {
+		if ((p->tasks = calloc(1, 1)) == NULL)
+			return FBV_ERR_NOMEM;
+		if ((r = read_names(j, v, task_name_ok, &p->tasks)) != FBV_OK)
+			return r;
+	}
+	if ((v = opt(j, obj, "instagram_business_account")) >= 0 && (r = read_ig(j, v, p)) != FBV_OK)
+		return r;
 	if ((v = opt(j, obj, "access_token")) >= 0)
 		return read_token(j, v, &p->token);
 	return FBV_OK;
@@ -322,12 +374,12 @@ scope_name_ok(const char *s)
 }
 
 static int
-append_scope(char **out, size_t *used, const char *s)
+append_name(char **out, size_t *used, const char *s, bool (*ok)(const char *))
 {
 	size_t n = strlen(s);
 	char *p;
 
-	if (!scope_name_ok(s))
+	if (!ok(s))
 		return FBV_ERR_PROTOCOL;
 	if ((p = realloc(*out, *used + n + 2)) == NULL)
 		return FBV_ERR_NOMEM;
@@ -339,11 +391,12 @@ append_scope(char **out, size_t *used, const char *s)
 	return FBV_OK;
 }
 
-/* ["a","b"] -> "a,b"; each a scope name, so the join reads back. */
+/* ["a","b"] -> "a,b"; each a name ok() accepts (no comma), so the join
+ * reads back. *out is "" or NULL to begin with. */
 static int
-read_scopes(const struct json *j, int arr, char **out)
+read_names(const struct json *j, int arr, bool (*ok)(const char *), char **out)
 {
-	size_t used = 0;
+	size_t used = *out != NULL ? strlen(*out) : 0;
 	char *s;
 	int k, i, r = FBV_OK;
 
@@ -352,8 +405,38 @@ read_scopes(const struct json *j, int arr, char **out)
 	for (k = 0, i = arr + 1; k < json_size(j, arr) && r == FBV_OK; k++, i = json_next(j, i)) {
 		if ((r = proto(json_strdup(j, i, &s))) != FBV_OK)
 			break;
-		r = append_scope(out, &used, s);
+		r = append_name(out, &used, s, ok);
 		free(s);
+	}
+	return r;
+}
+
+static bool
+id_name_ok(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return s[n] == '\0' && n > 0 && n < 64;
+}
+
+/* granular_scopes: [{"scope":S,"target_ids":[ID,..]},..]; the target_ids
+ * of pages_manage_posts, when it lists any. */
+static int
+read_granular(const struct json *j, int arr, struct graph_token_info *out)
+{
+	int k, i, t, r = FBV_OK;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return FBV_ERR_PROTOCOL;
+	for (k = 0, i = arr + 1; k < json_size(j, arr) && r == FBV_OK; k++, i = json_next(j, i)) {
+		if (json_type(j, i) != JSON_OBJECT || json_type(j, json_get(j, i, "scope")) != JSON_STRING)
+			return FBV_ERR_PROTOCOL;
+		if (!json_string_is(j, json_get(j, i, "scope"), "pages_manage_posts") ||
+		    (t = opt(j, i, "target_ids")) < 0)
+			continue;
+		if (out->post_targets == NULL && (out->post_targets = calloc(1, 1)) == NULL)
+			return FBV_ERR_NOMEM;
+		r = read_names(j, t, id_name_ok, &out->post_targets);
 	}
 	return r;
 }
@@ -422,7 +505,10 @@ parse_debug(const struct json *j, struct graph_token_info *out)
 		return proto(r);
 	if ((out->scopes = calloc(1, 1)) == NULL)
 		return FBV_ERR_NOMEM;
-	if ((v = opt(j, d, "scopes")) >= 0 && (r = read_scopes(j, v, &out->scopes)) != FBV_OK)
+	if ((v = opt(j, d, "scopes")) >= 0 &&
+	    (r = read_names(j, v, scope_name_ok, &out->scopes)) != FBV_OK)
+		return r;
+	if ((v = opt(j, d, "granular_scopes")) >= 0 && (r = read_granular(j, v, out)) != FBV_OK)
 		return r;
 	if ((v = opt(j, d, "error")) >= 0)
 		return read_token_error(j, v, out);
@@ -433,7 +519,8 @@ void
 graph_page_init(struct graph_page *p)
 {
 	memset(p->id, 0, sizeof(p->id));
-	p->name = NULL;
+	memset(p->ig_id, 0, sizeof(p->ig_id));
+	p->name = p->tasks = p->ig_username = NULL;
 	sbuf_init(&p->token, GRAPH_TOKEN_MAX + 1);
 }
 
@@ -443,7 +530,9 @@ graph_page_free(struct graph_page *p)
 	if (p == NULL)
 		return;
 	free(p->name);
-	p->name = NULL;
+	free(p->tasks);
+	free(p->ig_username);
+	p->name = p->tasks = p->ig_username = NULL;
 	sbuf_free(&p->token);
 	memset(p->id, 0, sizeof(p->id));
 }
@@ -464,6 +553,7 @@ graph_token_info_init(struct graph_token_info *t)
 	memset(t, 0, sizeof(*t));
 	t->application = NULL;
 	t->scopes = NULL;
+	t->post_targets = NULL;
 	t->expires_at = t->data_access_expires_at = t->issued_at = -1;
 }
 
@@ -474,6 +564,7 @@ graph_token_info_free(struct graph_token_info *t)
 		return;
 	free(t->application);
 	free(t->scopes);
+	free(t->post_targets);
 	graph_token_info_init(t);
 }
 
@@ -492,14 +583,26 @@ graph_token_error(const struct graph_token_info *t, struct graph_error *ge)
 bool
 graph_has_scope(const struct graph_token_info *t, const char *scope)
 {
-	const char *s = t->scopes;
-	size_t n = strlen(scope), len;
+	return graph_list_has(t->scopes, scope);
+}
+
+bool
+graph_grant_covers(const struct graph_token_info *t, const char *page_id)
+{
+	return t->post_targets == NULL || graph_list_has(t->post_targets, page_id);
+}
+
+bool
+graph_list_has(const char *list, const char *item)
+{
+	const char *s = list;
+	size_t n = strlen(item), len;
 
 	if (s == NULL || n == 0)
 		return false;
 	for (; *s != '\0'; s += len + (s[len] == ',')) {
 		len = strcspn(s, ",");
-		if (len == n && memcmp(s, scope, n) == 0)
+		if (len == n && memcmp(s, item, n) == 0)
 			return true;
 	}
 	return false;

@@ -17,6 +17,8 @@ int parse_response(long status, const char *body, size_t len, struct json *j,
     struct graph_error *err);
 /* FBV_ERR_TEMPFAIL or FBV_ERR_REFUSED for a filled-in Graph error. */
 int parse_error_class(const struct graph_error *err);
+/* Code 1 "Error validating client secret": the App Secret is wrong. */
+bool parse_bad_secret(const struct graph_error *err);
 
 int parse_exchange(const struct json *j, struct sbuf *token, int64_t *expires_in);
 /* out->token must be sbuf_init()ed. A page without access_token is
@@ -44,7 +46,5 @@ int parse_success(const struct json *j);
 /* Tokens as fbvault accepts them: 1..GRAPH_TOKEN_MAX printable ASCII
  * bytes, no space. */
 bool token_ok(const unsigned char *t, size_t len);
-void graph_page_init(struct graph_page *p);
-void graph_token_info_init(struct graph_token_info *t);
 
 #endif

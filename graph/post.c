@@ -21,20 +21,6 @@
 #define FORM_MAX (GRAPH_MESSAGE_MAX * 3 + 64 * 1024)
 #define TIME_MAX 24
 
-/* access_token and its appsecret_proof as form fields. */
-static int
-form_token(const struct graph *g, struct sbuf *b, const struct sbuf *tok)
-{
-	char proof[FBV_PROOF_HEX];
-	int r;
-
-	appsecret_proof(proof, g->secret, g->secret_len, tok->data, tok->len);
-	if ((r = form_param(b, "access_token", tok->data, tok->len)) == FBV_OK)
-		r = form_param(b, "appsecret_proof", proof, FBV_PROOF_HEX - 1);
-	sodium_memzero(proof, sizeof(proof));
-	return r;
-}
-
 static int
 form_schedule(struct sbuf *b, int64_t at)
 {
@@ -110,7 +96,7 @@ publish_feed(struct graph *g, const struct sbuf *tok, const char *page_id,
 	    (p->link == NULL || (r = form_param(&form, "link", p->link, strlen(p->link))) == FBV_OK) &&
 	    (r = form_media(&form, out)) == FBV_OK &&
 	    (r = form_schedule(&form, p->scheduled_at)) == FBV_OK &&
-	    (r = form_token(g, &form, tok)) == FBV_OK &&
+	    (r = graph_form_token(g, &form, tok)) == FBV_OK &&
 	    (r = send_form(g, HTTP_POST, path, &form, &j, err)) == FBV_OK) {
 		r = acted(err, parse_posted(&j, false, out));
 		json_free(&j);
@@ -279,7 +265,7 @@ graph_delete(struct graph *g, const struct sbuf *page_token, const char *post_id
 	    post_id == NULL || !graph_post_id_ok(post_id))
 		return FBV_ERR_INVALID;
 	sbuf_init(&form, FORM_MAX);
-	if ((r = form_token(g, &form, page_token)) == FBV_OK &&
+	if ((r = graph_form_token(g, &form, page_token)) == FBV_OK &&
 	    (r = send_form(g, HTTP_DELETE, post_id, &form, &j, err)) == FBV_OK) {
 		r = acted(err, parse_success(&j));
 		json_free(&j);

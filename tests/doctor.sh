@@ -23,7 +23,7 @@ schema() {
 	assert set(d) == {"ok", "checks"}, d.keys()
 	assert d["ok"] is (sys.argv[2] == "true"), d["ok"]
 	names = {"vault", "directory", "kdf", "keyring", "timed-unlock", "tokens", "token",
-	         "rollback", "slots", "memory-lock", "core-dumps", "ca-bundle", "http-module"}
+	         "rollback", "slots", "recipients", "memory-lock", "core-dumps", "ca-bundle", "http-module"}
 	assert d["checks"], "no checks"
 	for c in d["checks"]:
 	    assert c["name"] in names, c
@@ -48,7 +48,7 @@ fbv init 2>/dev/null || exit 1
 echo secret | fbv put plain || exit 1
 expect 0 "healthy vault" -- fbv doctor
 all_ok "healthy vault"
-line ok vault "mode 0600"
+line ok vault "mode 0600, yours, format version 2"
 line ok directory "mode 0700"
 line ok kdf "moderate"
 line ok keyring "no keyring slot"

@@ -26,7 +26,7 @@ printf '%s\n' "$APP_ID" | fbv put app-id
 printf '%s\n' "$SECRET" | fbv put app-secret
 base=$(snapshot)
 
-login() { printf '%s\n' "${SHORT_TOKEN:-$SHORT}" | "$FBVAULT_BIN" login "$@"; }
+login() { printf '%s\n' "${SHORT_TOKEN:-$SHORT}" | "$FBVAULT_BIN" --quiet login "$@"; }
 # fails CODE TEXT DESCRIPTION [login args]: a failed login, vault unchanged
 fails() {
 	local code=$1 text=$2 what=$3 s
@@ -86,16 +86,32 @@ FBVAULT_GRAPH_URL=http://192.0.2.1:80 fails 64 "loopback" "http:// to a non-loop
 FBVAULT_GRAPH_URL=https://127.0.0.1:1 fails 69 "cannot reach the Graph API" "nothing listening"
 unchanged "$base" "all failures together"
 
-# Success: three result pages of /me/accounts, five page tokens, all
-# checked with /debug_token, over one connection, every proof correct.
+# Success: one answer of /me/accounts with every field (limit=100), five
+# page tokens, all checked with /debug_token in one batch request, over
+# one connection, every proof correct; each step said on stderr.
 config
 mark=$(log_mark)
-expect 0 "login over every page" -- login
+expect 0 "login over every page" -- sh -c 'printf "%s\n" "$1" | "$FBVAULT_BIN" login' sh "$SHORT"
 check "summary lists five pages" -- test "$(grep -c '^page/100[1-5]: .*pages_manage_posts ok; expires never' "$T/out")" -eq 5
 check "summary names the page" -- grep -q 'page/1001: Ferret Bakery' "$T/out"
+check "login says each step on stderr" -- test "$(cat "$T/err")" = "fbvault: exchanged the short-lived token for a long-lived one
+fbvault: listed 5 pages
+fbvault: checked user-token: ok
+fbvault: checked page/1001: ok
+fbvault: checked page/1002: ok
+fbvault: checked page/1003: ok
+fbvault: checked page/1004: ok
+fbvault: checked page/1005: ok"
 flow=$(log_since "$mark")
-check "me/accounts followed paging.next over 3 result pages" -- test "$(grep -c '"endpoint": "accounts"' "$flow")" -eq 3
+check "me/accounts: one request for 5 pages (limit=100), every field at once" -- python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+acc = [l for l in lines if l["endpoint"] == "accounts"]
+assert len(acc) == 1 and acc[0]["query"]["limit"] == "100", acc
+assert acc[0]["query"]["fields"] == "id,name,access_token,tasks,instagram_business_account{id,username}", acc
+' "$flow"
 check "debug_token asked for the user token and 5 page tokens" -- test "$(grep -c '"endpoint": "debug_token"' "$flow")" -eq 6
+check "three HTTP requests: exchange, me/accounts, one batch" -- test "$(grep -c '"seq"' "$flow")" -eq 3 -a "$(grep -c '"endpoint": "batch"' "$flow")" -eq 1
 check "every call with a token carried a correct appsecret_proof, one connection" -- python3 "$GRAPH_DIR/check_proofs.py" --max-conns 1 "$flow" "$SECRET"
 check "User-Agent fbvault/VERSION" -- grep -q '"user_agent": "fbvault/[0-9]' "$flow"
 expect 0 "list --json after login" -- fbv list --json

@@ -503,6 +503,23 @@ meta_set(struct entry *e, enum meta_tag tag, const void *v, size_t len)
 }
 
 int
+meta_copy(struct entry *e, const struct entry *from)
+{
+	unsigned char *m = NULL;
+
+	if (from->meta_len > 0 && (m = malloc(from->meta_len)) == NULL)
+		return FBV_ERR_NOMEM;
+	if (m != NULL)
+		memcpy(m, from->meta, from->meta_len);
+	if (e->meta_owned)
+		free(e->meta);
+	e->meta = m;
+	e->meta_len = from->meta_len;
+	e->meta_owned = m != NULL;
+	return FBV_OK;
+}
+
+int
 meta_set_str(struct entry *e, enum meta_tag tag, const char *s)
 {
 	return meta_set(e, tag, s, strlen(s));

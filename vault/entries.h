@@ -68,5 +68,7 @@ int meta_get_int(const struct entry *e, enum meta_tag tag, int64_t *v);
 int meta_set_str(struct entry *e, enum meta_tag tag, const char *s);
 int meta_set_int(struct entry *e, enum meta_tag tag, int64_t v);
 void meta_clear(struct entry *e, enum meta_tag tag);
+/* e's metadata becomes a copy of from's (every record, as it is). */
+int meta_copy(struct entry *e, const struct entry *from);
 
 #endif

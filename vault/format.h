@@ -196,7 +196,8 @@
 #define FBV_FILE_MAX (FBV_PAYLOAD_MAX + 64 * 1024)
 
 enum meta_tag {
-	META_KIND = 1,                  /* string: secret, app-id, app-secret, user-token, page-token */
+	META_KIND = 1,                  /* string: secret, app-id, app-secret, user-token,
+					 * system-user-token, page-token */
 	META_EXPIRES_AT = 2,            /* int: 0 never; absent unknown */
 	META_DATA_ACCESS_EXPIRES_AT = 3,/* int */
 	META_CHECKED_AT = 4,            /* int: when /debug_token last answered */
@@ -206,6 +207,9 @@ enum meta_tag {
 	META_SCOPES = 8,                /* string, comma-separated */
 	META_TOKEN_TYPE = 9,            /* string: USER, PAGE, APP */
 	META_USER_ID = 10,              /* string */
+	META_IG_ID = 11,                /* string: the page's instagram_business_account id */
+	META_IG_USERNAME = 12,          /* string, as Graph sent it */
+	META_TASKS = 13,                /* string: the user's tasks on the page, comma-separated */
 };
 
 #endif

@@ -140,8 +140,29 @@ read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 	return FBV_OK;
 }
 
+/* Like store_check_fd(); with shared, read bits for group and others are
+ * allowed and reported. */
 static int
-read_file(const char *path, bool secret, unsigned char **buf, size_t *len)
+check_fd(int fd, bool *shared)
+{
+	struct stat st;
+
+	if (shared == NULL)
+		return store_check_fd(fd);
+	if (fstat(fd, &st) != 0)
+		return FBV_ERR_SYSTEM;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return FBV_ERR_SYSTEM;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 033) != 0)
+		return FBV_ERR_PERM;
+	*shared = (st.st_mode & 044) != 0;
+	return FBV_OK;
+}
+
+static int
+read_checked(const char *path, bool secret, unsigned char **buf, size_t *len, bool *shared)
 {
 	int fd, r, saved;
 
@@ -149,7 +170,7 @@ read_file(const char *path, bool secret, unsigned char **buf, size_t *len)
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = store_check_fd(fd)) == FBV_OK)
+	if ((r = check_fd(fd, shared)) == FBV_OK)
 		r = read_all(fd, secret, buf, len);
 	saved = errno;
 	close(fd);
@@ -160,7 +181,7 @@ read_file(const char *path, bool secret, unsigned char **buf, size_t *len)
 int
 store_read(const char *path, unsigned char **buf, size_t *len)
 {
-	return read_file(path, false, buf, len);
+	return read_checked(path, false, buf, len, NULL);
 }
 
 static int
@@ -189,13 +210,14 @@ store_read_ends(const char *path, unsigned char *head, size_t head_len,
     unsigned char *tail, size_t tail_len, size_t *size)
 {
 	struct stat st;
+	bool shared;
 	int fd, r, saved;
 
 	if ((r = dir_check(path)) != FBV_OK)
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = store_check_fd(fd)) == FBV_OK && fstat(fd, &st) != 0)
+	if ((r = check_fd(fd, &shared)) == FBV_OK && fstat(fd, &st) != 0)
 		r = FBV_ERR_SYSTEM;
 	if (r == FBV_OK) {
 		*size = (size_t)st.st_size;
@@ -211,9 +233,15 @@ store_read_ends(const char *path, unsigned char *head, size_t head_len,
 }
 
 int
-store_read_secret(const char *path, unsigned char **buf, size_t *len)
+store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared)
 {
-	return read_file(path, true, buf, len);
+	return read_checked(path, false, buf, len, shared);
+}
+
+int
+store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared)
+{
+	return read_checked(path, true, buf, len, shared);
 }
 
 int

@@ -3,6 +3,7 @@
 #ifndef FBV_STORE_H
 #define FBV_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* $FBVAULT_PATH, else $XDG_DATA_HOME/fbvault/vault, else
@@ -12,11 +13,17 @@ int store_default_path(char **out);
 /* Reads the whole file. Refuses a symbolic link, a file that is not
  * regular, owned by another user, or open to group or others. */
 int store_read(const char *path, unsigned char **buf, size_t *len);
-/* The same into secret memory (secret_free() it): a vault's payload is
- * decrypted where it was read. */
-int store_read_secret(const char *path, unsigned char **buf, size_t *len);
-/* The first head_len and last tail_len bytes of the file, and its size,
- * with the same checks (FBV_ERR_CORRUPT when it is shorter than both). */
+/* The same for a vault, which may be readable by others (a clone of a git
+ * repository under umask 022): *shared says whether it is; writable by
+ * group or others, or another user's, is refused as above (FBV_ERR_PERM).
+ * vault_load() refuses a shared vault that has a passphrase slot. */
+int store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared);
+/* store_read_shared() into secret memory (secret_free() it): a vault's
+ * payload is decrypted where it was read (vault_load()). */
+int store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared);
+/* The first head_len and last tail_len bytes of a vault, and its size,
+ * with the checks of store_read_shared() (FBV_ERR_CORRUPT when it is
+ * shorter than both). */
 int store_read_ends(const char *path, unsigned char *head, size_t head_len,
     unsigned char *tail, size_t tail_len, size_t *size);
 /* The vault's directory must be the user's (or root's) and not writable

@@ -239,13 +239,24 @@ vault_load(const char *path, struct vault **out)
 {
 	unsigned char *buf;
 	size_t len;
+	bool shared;
 	int r;
 
-	if ((r = store_read_secret(path, &buf, &len)) != FBV_OK)
+	if ((r = store_read_secret(path, &buf, &len, &shared)) != FBV_OK)
 		return r;
-	if ((r = parse_buf(path, buf, len, buf, len, out)) != FBV_OK)
+	if ((r = parse_buf(path, buf, len, buf, len, out)) != FBV_OK) {
 		secret_free(buf);
-	return r;
+		return r;
+	}
+	/* Readable by others (a git clone under umask 022) is accepted only
+	 * when no slot can be attacked offline: recipient, keyring and timed
+	 * slots need a 32-byte key; a passphrase slot needs only guessing. */
+	if (shared && vault_has_slot(*out, FBV_SLOT_PASSPHRASE)) {
+		vault_free(*out);
+		*out = NULL;
+		return FBV_ERR_SHARED_PASS;
+	}
+	return FBV_OK;
 }
 
 bool

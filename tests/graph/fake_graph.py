@@ -190,7 +190,9 @@ answer naming the problem.
                   "reset" makes an item null; others shape its code and body.
 
 Tokens: long-lived user tokens and page tokens are "EAA" + 120 letters and
-digits. A page token is issued once per (page, user token it came from); from
+digits. A page token is issued once per (page, user token it came from), and
+again when an "invalidate" entry names that token (as Graph gives a new page
+token once the old one is invalidated while the user token lives on); from
 a long-lived or a system-user token it never expires, from a short-lived one
 it expires an hour after issue. A token is refused with 190/467 when unknown,
 190/463 when expired, 190/492 when its user no longer manages its page,
@@ -930,10 +932,10 @@ class TokenStore:
             self._tokens[token.value] = token
         return token
 
-    def page_token(self, page_id, parent):
+    def page_token(self, page_id, parent, cfg):
         with self._lock:
             token = self._page_tokens.get((page_id, parent.value))
-            if token is None:
+            if token is None or token_invalidated(token, cfg):
                 now = int(time.time())
                 expires = now + PAGE_FROM_SHORT_SECONDS if parent.kind == "short" else 0
                 token = Token(new_token(), "page", parent.user_id, now, expires, page_id)
@@ -972,6 +974,11 @@ def token_expiry(token, cfg):
     principal = find_principal(cfg, token.user_id)
     lifetime = principal["long_lived_expires_in"] if principal else LONG_LIVED_SECONDS
     return token.issued_at + lifetime
+
+
+def token_invalidated(token, cfg):
+    """Whether an "invalidate" entry names this very token (not its user)."""
+    return any(rule["token"] == token.value for rule in cfg["invalidate"])
 
 
 def invalidation(token, cfg):
@@ -1394,7 +1401,7 @@ ACCOUNT_FIELDS = "access_token,category,category_list,name,id,tasks"
 
 def account_entry(req, page, parent):
     name = page["name"] + (UNICODE_SUFFIX if req.fault == "unicode_name" else "")
-    entry = {"access_token": req.tokens.page_token(page["id"], parent).value,
+    entry = {"access_token": req.tokens.page_token(page["id"], parent, req.cfg).value,
              "category": page["category"],
              "category_list": [{"id": category_id(page["category"]),
                                 "name": page["category"]}],
@@ -1421,7 +1428,7 @@ def page_access_token(req, page, token):
         return token.value
     if not manages(req.cfg, page, token.user_id):
         raise GraphError(190, MSG_NO_ROLE, subcode=492)
-    return req.tokens.page_token(page["id"], token).value
+    return req.tokens.page_token(page["id"], token, req.cfg).value
 
 
 def page(req):

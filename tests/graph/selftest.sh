@@ -156,6 +156,7 @@ header() {  # header NAME: value of a response header
 }
 
 equals() { [ "$1" = "$2" ]; }
+not_equals() { [ "$1" != "$2" ]; }
 not() { ! "$@"; }
 fails() { ! "$@" >/dev/null 2>&1; }
 is_token() { [[ $1 =~ ^EAA[A-Za-z0-9]{120}$ ]]; }
@@ -1025,6 +1026,18 @@ test_invalidation() {
         get "/v25.0/me/accounts?$(auth "$LONG2")"
         expect_error "invalidate with subcode $sub" 400 190 $sub
     done
+    # a page token invalidated by itself: deriving it again gives a new one
+    local before again
+    before=$(page_token_of "$LONG" 1002)
+    check "the same page token when derived twice" equals "$(page_token_of "$LONG" 1002)" "$before"
+    EXTRA="\"invalidate\": [{\"token\": \"$before\", \"subcode\": 467}]," write_config '{}'
+    again=$(page_token_of "$LONG" 1002)
+    check "a page token invalidated by itself is issued anew" not_equals "$again" "$before"
+    debug "$again"
+    check "the new one is valid" equals "$(jv 'd["data"]["is_valid"]')" True
+    debug "$before"
+    check "the old one stays refused" equals "$(jv 'd["data"]["is_valid"], d["data"]["error"]["subcode"]')" "(False, 467)"
+    write_config '{}'
     EXTRA='"invalidate": [{"user_id": "9876", "subcode": 461}],' write_config '{}'
     get "/v25.0/me/accounts?$(auth "$LONG")"
     check "an unknown subcode is a bad config" equals "$status" 500

@@ -164,8 +164,9 @@ check_accounts(const struct graph_page *pages, size_t n)
 	CHECK(n > 0 && strcmp(pages[0].name, "Ferret Bakery") == 0);
 }
 
-/* exchange, /me/accounts over three result pages, one page's token and
- * its inspection: six requests on one connection, every one of them
+/* exchange, /me/accounts (one answer: limit=100 however small the fake's
+ * per_page), one page's token and its inspection: four requests on one
+ * connection, every one of them
  * with a correct appsecret_proof (check_proofs.py reads the log). */
 static void
 flow(void)

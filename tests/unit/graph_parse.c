@@ -12,6 +12,7 @@
 #include "../../crypto/seal.h"
 #include "../../cli/errors.h"
 #include "../../cli/module.h"
+#include "../../graph/batch.h"
 #include "../../graph/graph.h"
 #include "../../graph/parse.h"
 #include "../../graph/url.h"
@@ -135,6 +136,22 @@ static const struct error_case error_cases[] = {
 	  "Unsupported get request. Object with ID '4242' does not exist" },
 	{ 101, 0, "Error validating application. Invalid application ID.", "", GRAPH_CALL_EXCHANGE,
 	  FBV_ERR_REFUSED, EX_NOPERM, "invalid App ID (code 101): check app-id" },
+	{ 1, 0, "An unknown error occurred", ",\"is_transient\":false", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "the Graph API failed the request (code 1) and says it "
+	  "is not temporary: retrying will not help; graph says: An unknown error occurred" },
+	{ 2, 0, "An unexpected error has occurred.", ",\"is_transient\":false", GRAPH_CALL_PAGE,
+	  FBV_ERR_REFUSED, EX_UNAVAILABLE, "(code 2) and says it is not temporary" },
+	{ 341, 0, "(#341) Application limit reached", "", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 341): wait and retry" },
+	{ 80001, 0, "(#80001) There have been too many calls to this Page account.", "",
+	  GRAPH_CALL_ACCOUNTS, FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 80001)" },
+	{ 80014, 0, "(#80014) too many calls", "", GRAPH_CALL_PAGE,
+	  FBV_ERR_TEMPFAIL, EX_TEMPFAIL, "rate limited (code 80014)" },
+	{ 0, 458, "The user has not authorized application.", "", GRAPH_CALL_ACCOUNTS,
+	  FBV_ERR_REFUSED, EX_NOPERM, "the app is not installed for this user (code 0/458)" },
+	{ 100, 0, "You must provide an app access token, or a user access token that is an owner "
+	  "or developer of the app", "", GRAPH_CALL_DEBUG, FBV_ERR_REFUSED, EX_NOPERM,
+	  "debug_token refused the app token (code 100): check app-id and app-secret" },
 	{ 368, 0, "Temporarily blocked for policies violations", "", GRAPH_CALL_PAGE,
 	  FBV_ERR_REFUSED, EX_NOPERM, "the Graph API refused the request (code 368): Temporarily "
 	  "blocked for policies violations" },
@@ -171,6 +188,19 @@ test_error_bodies(void)
 	r = answer(400, "{\"error\":{\"message\":\"m\",\"code\":100}}", GRAPH_CALL_PAGE, &ge);
 	CHECK(r == FBV_ERR_REFUSED && exit_code_of(r, &ge) == EX_DATAERR);
 	CHECK(strstr(line, "fbtrace_id") == NULL);
+	/* a code and nothing else is classified by its code */
+	r = answer(400, "{\"error\":{\"code\":190}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(r == FBV_ERR_REFUSED && exit_code_of(r, &ge) == EX_NOPERM && ge.message[0] == '\0');
+	CHECK(says("the access token was rejected (code 190): get a fresh one"));
+	r = answer(500, "{\"error\":{\"code\":2}}", GRAPH_CALL_ACCOUNTS, &ge);
+	CHECK(r == FBV_ERR_TEMPFAIL && exit_code_of(r, &ge) == EX_TEMPFAIL);
+	CHECK(says("temporary error (code 2): retry later"));
+	r = answer(400, "{\"error\":{\"code\":2,\"is_transient\":false}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(r == FBV_ERR_REFUSED && strstr(line, "retry later") == NULL);
+	CHECK(says("retrying will not help") && strstr(line, "graph says") == NULL);
+	r = answer(400, "{\"error\":{\"code\":100}}", GRAPH_CALL_PAGE, &ge);
+	CHECK(says("unknown page or bad parameter (code 100): check the page id") &&
+	    strstr(line, "graph says") == NULL);
 	/* an error body with status 200 is still an error */
 	r = answer(200, "{\"error\":{\"message\":\"m\",\"code\":190,\"error_subcode\":467}}",
 	    GRAPH_CALL_PAGE, &ge);
@@ -191,7 +221,6 @@ test_not_graph_errors(void)
 		{ 200, "{\"access_token\": \"EAA\x01<garbage>, ]] not json" },
 		{ 400, "{\"error\":\"invalid_request\"}" },
 		{ 400, "{\"error\":{\"message\":\"m\"}}" },                           /* no code */
-		{ 400, "{\"error\":{\"code\":190}}" },                                /* no message */
 		{ 400, "{\"error\":{\"code\":\"x\",\"message\":\"m\"}}" },
 		{ 400, "{\"error\":{\"code\":-1,\"message\":\"m\"}}" },
 		{ 400, "{\"error\":{\"code\":1.5,\"message\":\"m\"}}" },
@@ -879,11 +908,148 @@ test_posting_answers(void)
 	    !graph_post_id_ok("1_2_3") && !graph_post_id_ok("../1") && !graph_post_id_ok("1?x=y"));
 }
 
+#define JSON_LIT(j, lit) json_parse(j, lit, sizeof(lit) - 1)
+
+/* A batch answer of n items: each item read, each body as an answer. */
+static int
+batch_of(long status, const char *body, size_t n, struct graph_error *ge)
+{
+	struct json j;
+	int r;
+
+	memset(ge, 0, sizeof(*ge));
+	if ((r = parse_batch(status, body, strlen(body), n, &j, ge)) == FBV_OK)
+		json_free(&j);
+	return r;
+}
+
+static void
+test_batch(void)
+{
+	static const char two[] = "[null,{\"code\":400,\"headers\":[{\"name\":\"x-app-usage\","
+	    "\"value\":\"{\\\"call_count\\\":100}\"},{\"name\":\"Other\",\"value\":\"v\"}],"
+	    "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"(#613) Calls to this api have "
+	    "exceeded the rate limit.\\\",\\\"code\\\":613}}\"}]";
+	static const char *const bad_items[] = {
+		"[1]", "[{}]", "[{\"code\":99,\"body\":\"{}\"}]", "[{\"code\":600,\"body\":\"{}\"}]",
+		"[{\"code\":200}]", "[{\"code\":200,\"body\":{}}]", "[{\"code\":\"x\",\"body\":\"{}\"}]",
+		"[{\"code\":200,\"body\":\"{}\",\"headers\":{}}]",
+		"[{\"code\":200,\"body\":\"{}\",\"headers\":[{\"name\":1,\"value\":\"v\"}]}]",
+		"[{\"code\":200,\"body\":\"{}\",\"headers\":[{\"name\":\"n\"}]}]",
+	};
+	struct batch_item it;
+	struct graph_error ge;
+	struct json j, b;
+	size_t i;
+	int r;
+
+	CHECK(batch_of(200, two, 2, &ge) == FBV_OK);
+	CHECK(batch_of(200, two, 3, &ge) == FBV_ERR_PROTOCOL && strstr(ge.message, "number") != NULL);
+	CHECK(batch_of(500, two, 2, &ge) == FBV_ERR_PROTOCOL);
+	CHECK(batch_of(200, "{\"data\":[]}", 1, &ge) == FBV_ERR_PROTOCOL &&
+	    strcmp(ge.message, "the batch answer is not an array") == 0);
+	CHECK(batch_of(400, "{\"error\":{\"message\":\"bad\",\"code\":190}}", 1, &ge) == FBV_ERR_REFUSED &&
+	    ge.code == 190);
+	CHECK(batch_of(200, "[null] x", 1, &ge) == FBV_ERR_PROTOCOL);
+	CHECK(batch_of(200, "", 1, &ge) == FBV_ERR_PROTOCOL);
+	CHECK(batch_of(200, "[]", 0, &ge) == FBV_OK);
+
+	sbuf_init(&it.body, GRAPH_MAX_BODY);
+	CHECK(parse_batch(200, two, strlen(two), 2, &j, &ge) == FBV_OK);
+	CHECK(parse_batch_item(&j, 1, &it) == FBV_OK && it.missing);
+	CHECK(parse_batch_item(&j, 2, &it) == FBV_OK && !it.missing && it.code == 400);
+	CHECK(strcmp(it.app_usage, "{\"call_count\":100}") == 0 && it.page_usage[0] == '\0');
+	memset(&ge, 0, sizeof(ge));
+	ge.call = GRAPH_CALL_DEBUG;
+	r = parse_batch_answer(&it, &b, &ge);
+	CHECK(r == FBV_ERR_TEMPFAIL && ge.code == 613 && ge.http_status == 400);
+	graph_error_describe(r, &ge, line, sizeof(line));
+	CHECK(says("rate limited (code 613): wait and retry; X-App-Usage {\"call_count\":100}"));
+	json_free(&j);
+	for (i = 0; i < sizeof(bad_items) / sizeof(bad_items[0]); i++) {
+		CHECK(parse_batch(200, bad_items[i], strlen(bad_items[i]), 1, &j, &ge) == FBV_OK);
+		CHECK(parse_batch_item(&j, 1, &it) == FBV_ERR_PROTOCOL);
+		json_free(&j);
+	}
+	/* a debug_token answer inside an item */
+	r = parse_batch(200, "[{\"code\":200,\"body\":\"{\\\"data\\\":{\\\"is_valid\\\":true,"
+	    "\\\"type\\\":\\\"PAGE\\\",\\\"granular_scopes\\\":[{\\\"scope\\\":"
+	    "\\\"pages_manage_posts\\\",\\\"target_ids\\\":[\\\"1001\\\"]}]}}\"}]", 0, 1, &j, &ge);
+	CHECK(r == FBV_ERR_PROTOCOL);   /* len 0: nothing to read */
+	sbuf_free(&it.body);
+}
+
+static void
+test_granular(void)
+{
+	struct graph_token_info t;
+	struct json j;
+	static const char body[] = "{\"data\":{\"is_valid\":true,\"type\":\"PAGE\",\"scopes\":"
+	    "[\"pages_manage_posts\"],\"granular_scopes\":[{\"scope\":\"pages_show_list\"},"
+	    "{\"scope\":\"pages_manage_posts\",\"target_ids\":[\"1001\",\"1003\"]}]}}";
+
+	graph_token_info_init(&t);
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK && parse_debug(&j, &t) == FBV_OK);
+	CHECK(t.post_targets != NULL && strcmp(t.post_targets, "1001,1003") == 0);
+	CHECK(graph_grant_covers(&t, "1001") && graph_grant_covers(&t, "1003") &&
+	    !graph_grant_covers(&t, "1002") && !graph_grant_covers(&t, "100"));
+	json_free(&j);
+	graph_token_info_free(&t);
+	CHECK(json_parse(&j, "{\"data\":{\"is_valid\":true}}", strlen("{\"data\":{\"is_valid\":true}}")) == FBV_OK &&
+	    parse_debug(&j, &t) == FBV_OK && t.post_targets == NULL && graph_grant_covers(&t, "1"));
+	json_free(&j);
+	graph_token_info_free(&t);
+	CHECK(JSON_LIT(&j, "{\"data\":{\"is_valid\":true,\"granular_scopes\":[{\"scope\":"
+	    "\"pages_manage_posts\",\"target_ids\":[\"12a\"]}]}}") == FBV_OK);
+	CHECK(parse_debug(&j, &t) == FBV_ERR_PROTOCOL);
+	json_free(&j);
+	graph_token_info_free(&t);
+}
+
+static void
+test_page_fields(void)
+{
+	static const char body[] = "{\"data\":[{\"id\":\"1001\",\"name\":\"A\",\"access_token\":\"EAAx\","
+	    "\"tasks\":[\"ANALYZE\",\"CREATE_CONTENT\"],\"instagram_business_account\":{\"id\":"
+	    "\"17841400000000001\",\"username\":\"ferret\"}},{\"id\":\"1002\"}]}";
+	struct graph_page *pages = NULL;
+	struct sbuf next;
+	size_t n = 0, cap = 0;
+	struct json j;
+
+	sbuf_init(&next, 1024);
+	CHECK(json_parse(&j, body, strlen(body)) == FBV_OK);
+	CHECK(parse_accounts(&j, &pages, &n, &cap, &next) == FBV_OK && n == 2);
+	CHECK(n == 2 && strcmp(pages[0].tasks, "ANALYZE,CREATE_CONTENT") == 0 &&
+	    strcmp(pages[0].ig_id, "17841400000000001") == 0 &&
+	    strcmp(pages[0].ig_username, "ferret") == 0);
+	CHECK(n == 2 && pages[1].tasks == NULL && pages[1].ig_id[0] == '\0' &&
+	    pages[1].ig_username == NULL);
+	json_free(&j);
+	graph_pages_free(pages, n);
+	pages = NULL;
+	n = cap = 0;
+	CHECK(JSON_LIT(&j, "{\"data\":[{\"id\":\"1\",\"tasks\":[\"create\"]}]}") == FBV_OK);
+	CHECK(parse_accounts(&j, &pages, &n, &cap, &next) == FBV_ERR_PROTOCOL);
+	json_free(&j);
+	graph_pages_free(pages, n);
+	pages = NULL;
+	n = cap = 0;
+	CHECK(JSON_LIT(&j, "{\"data\":[{\"id\":\"1\",\"instagram_business_account\":{}}]}") == FBV_OK);
+	CHECK(parse_accounts(&j, &pages, &n, &cap, &next) == FBV_ERR_PROTOCOL);
+	json_free(&j);
+	graph_pages_free(pages, n);
+	sbuf_free(&next);
+}
+
 int
 main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	test_batch();
+	test_granular();
+	test_page_fields();
 	test_proof_vector();
 	test_error_bodies();
 	test_posting_errors();
