@@ -58,10 +58,10 @@ main(int argc, char **argv)
 		return die("lock", r);
 	if ((r = vault_load(argv[1], &v)) != FBV_OK)
 		return die(argv[1], r);
-	key = secret_alloc(FBV_KEY_BYTES);
+	key = secret_alloc(FBV_X25519_BYTES);
 	vault_id_hex(v, id);
 	if (key == NULL || (r = unlock_fetch(id, key, NULL)) != FBV_OK ||
-	    (r = vault_unlock_key(v, key)) != FBV_OK)
+	    (r = vault_unlock_secret(v, key)) != FBV_OK)
 		return die("timed unlock (run: fbvault unlock)", r);
 	secret_free(key);
 
@@ -72,6 +72,7 @@ main(int argc, char **argv)
 	randombytes_buf(values, count * vlen);
 	for (i = 0; i < count * vlen; i++)
 		values[i] = (unsigned char)alphabet[values[i] & 63];
+	entries_fill(&v->entries);
 	n = v->entries.n;
 	if ((all = calloc(n + count, sizeof(*all))) == NULL)
 		return die("entries", FBV_ERR_NOMEM);
@@ -84,6 +85,7 @@ main(int argc, char **argv)
 			return die(name, FBV_ERR_BAD_NAME);
 		if ((e->name = strdup(name)) == NULL)
 			return die("name", FBV_ERR_NOMEM);
+		e->name_owned = true;
 		e->value = values + i * vlen;
 		e->value_len = vlen;
 		e->created = e->updated = (int64_t)time(NULL);

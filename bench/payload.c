@@ -1,8 +1,9 @@
 /* bench/payload: what every command pays before it looks at an entry, and
- * nothing more: read the vault, check the header MAC, decrypt the whole
- * payload into secret memory (key from the timed unlock). bench/run times
- * it beside `fbvault get` at each vault size, to tell the cost of the
- * format (one AEAD message for all entries) from the cost of decoding.
+ * nothing more: read the vault, open the timed slot's stanza with the key
+ * from the timed unlock, check the header MAC, decrypt the whole payload
+ * into secret memory. bench/run times it beside `fbvault get` at each
+ * vault size, to tell the cost of the format (one AEAD message for all
+ * entries) from the cost of finding an entry in it.
  *
  *   payload VAULT
  *
@@ -13,43 +14,47 @@
 
 #include "cli/errors.h"
 #include "crypto/errors.h"
-#include "crypto/seal.h"
+#include "crypto/recipient.h"
+#include "vault/format2.h"
 #include "vault/unlock.h"
 #include "vault/vault.h"
 
 int
 main(int argc, char **argv)
 {
-	unsigned char *key, *plain, sub[FBV_KEY_BYTES];
+	unsigned char *sk = NULL, *key = NULL;
+	struct x25519_keypair *kp = NULL;
 	char id[2 * FBV_ID_BYTES + 1];
-	struct vault *v;
+	struct vault *v = NULL;
+	size_t slot;
 	int r;
 
 	if (argc != 2 || sodium_init() < 0)
 		return 64;
 	if ((r = vault_load(argv[1], &v)) != FBV_OK)
-		goto fail;
-	vault_id_hex(v, id);
-	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL ||
-	    (plain = secret_alloc(v->cipher_len)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto fail;
+		goto out;
+	if (v->version != FBV_VERSION2) {
+		r = FBV_ERR_VERSION;
+		goto out;
 	}
-	if ((r = unlock_fetch(id, key, NULL)) != FBV_OK)
-		goto fail;
-	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
-	if ((r = mac_verify(v->mac, v->hdr, v->hdr_len, sub)) != FBV_OK)
-		goto fail;
-	subkey_derive(sub, SUBKEY_PAYLOAD, key);
-	r = aead_open(plain, v->cipher, v->cipher_len, v->hdr, FBV_PREFIX_BYTES, v->nonce, sub);
-	sodium_memzero(sub, sizeof(sub));
-	if (r != FBV_OK)
-		goto fail;
-	secret_free(plain);
+	vault_id_hex(v, id);
+	if ((sk = secret_alloc(FBV_X25519_BYTES)) == NULL ||
+	    (key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
+		r = FBV_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = unlock_fetch(id, sk, NULL)) != FBV_OK ||
+	    (r = x25519_keypair_from_secret(&kp, sk)) != FBV_OK ||
+	    (r = v2_stanza_key(v, kp, FBV_SLOT_TIMED, key, &slot)) != FBV_OK)
+		goto out;
+	r = v2_open_payload(v, key);
+out:
+	x25519_keypair_free(kp);
 	secret_free(key);
+	secret_free(sk);
 	vault_free(v);
-	return 0;
-fail:
+	if (r == FBV_OK)
+		return 0;
 	fprintf(stderr, "payload: %s: %s\n", argv[1], fbv_strerror(r));
 	return 1;
 }

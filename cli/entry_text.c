@@ -89,15 +89,29 @@ entry_json(FILE *f, const struct entry *e)
 	fputc('}', f);
 }
 
+static void
+text_copy(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 void
 expiry_text(const struct entry *e, char *buf, size_t len)
 {
 	int64_t t;
 
+	/* no snprintf for the two words: list calls this for every entry */
 	if (meta_get_int(e, META_EXPIRES_AT, &t) != FBV_OK)
-		snprintf(buf, len, "-");
+		text_copy(buf, len, "-");
 	else if (t == 0)
-		snprintf(buf, len, "never");
+		text_copy(buf, len, "never");
 	else
 		format_time(t, buf, len);
 }

@@ -231,6 +231,15 @@ sbuf_put_u64(struct sbuf *b, uint64_t v)
 }
 
 void
+sbuf_adopt(struct sbuf *b, unsigned char *p, size_t cap)
+{
+	secret_free(b->data);
+	b->data = p;
+	b->len = 0;
+	b->cap = cap;
+}
+
+void
 sbuf_reset(struct sbuf *b)
 {
 	if (b->data != NULL)

@@ -29,6 +29,9 @@ int sbuf_put_u8(struct sbuf *b, uint8_t v);
 int sbuf_put_u16(struct sbuf *b, uint16_t v);
 int sbuf_put_u32(struct sbuf *b, uint32_t v);
 int sbuf_put_u64(struct sbuf *b, uint64_t v);
+/* b takes p, secret_alloc()ed with room for cap bytes, as its (empty)
+ * buffer; b was empty. */
+void sbuf_adopt(struct sbuf *b, unsigned char *p, size_t cap);
 void sbuf_reset(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 

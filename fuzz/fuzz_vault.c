@@ -172,10 +172,10 @@ check_entries(const struct entries *es, const unsigned char *plain, size_t len)
 
 	FUZZ_CHECK(es->n <= es->cap || es->n == 0);
 	for (i = 0; i < es->n; i++) {
-		const struct entry *e = &es->v[i];
+		const struct entry *e = entries_at(es, i);
 
-		FUZZ_CHECK(name_check(e->name) == FBV_OK);
-		FUZZ_CHECK(i == 0 || strcmp(es->v[i - 1].name, e->name) < 0);
+		FUZZ_CHECK(e != NULL && name_check(e->name) == FBV_OK);
+		FUZZ_CHECK(i == 0 || strcmp(entries_at(es, i - 1)->name, e->name) < 0);
 		FUZZ_CHECK(e->value_len <= FBV_VALUE_MAX && !e->value_owned);
 		FUZZ_CHECK(e->value >= plain && e->value + e->value_len <= plain + len);
 		FUZZ_CHECK(entries_find(es, e->name) == e);
@@ -207,7 +207,7 @@ check_edits(struct entries *es)
 		FUZZ_CHECK(entries_remove(es, "zz/fuzz") == FBV_OK && es->n == n);
 	}
 	if (es->n > 0) {
-		e = &es->v[0];
+		e = entries_at(es, 0);
 		r = meta_set_str(e, META_PAGE_NAME, "renamed");
 		FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_TOO_LARGE);
 		if (r == FBV_OK)

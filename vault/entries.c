@@ -7,32 +7,45 @@
 
 #define META_MAX 65535U
 
+/* Bytes a name may hold: letters, digits and "._-/:". */
+static bool
+name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
+}
+
+/* One pass over the n bytes of a name (decoding checks every name of a
+ * vault, where it lies in the payload). */
+static int
+name_check_bytes(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > FBV_NAME_MAX || name[0] == '/' || name[0] == '-')
+		return FBV_ERR_BAD_NAME;
+	for (i = 0; i < n; i++)
+		if (!name_char((unsigned char)name[i]) ||
+		    (name[i] == '.' && i + 1 < n && name[i + 1] == '.'))
+			return FBV_ERR_BAD_NAME;
+	return FBV_OK;
+}
+
 int
 name_check(const char *name)
 {
-	size_t i, len = strlen(name);
-
-	if (len == 0 || len > FBV_NAME_MAX || name[0] == '/' || name[0] == '-')
-		return FBV_ERR_BAD_NAME;
-	if (strstr(name, "..") != NULL)
-		return FBV_ERR_BAD_NAME;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._-/:", c) != NULL))
-			return FBV_ERR_BAD_NAME;
-	}
-	return FBV_OK;
+	return name_check_bytes(name, strnlen(name, FBV_NAME_MAX + 1));
 }
 
 static void
 entry_clear(struct entry *e)
 {
-	free(e->name);
+	if (e->name_owned)
+		free(e->name);
 	if (e->value_owned)
 		secret_free(e->value);
-	free(e->meta);
+	if (e->meta_owned)
+		free(e->meta);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -41,9 +54,13 @@ entries_free(struct entries *es)
 {
 	size_t i;
 
-	for (i = 0; i < es->n; i++)
+	/* While entries are filled in on use (off), none owns anything (an edit
+	 * fills in all first): the array's untouched pages stay untouched. */
+	for (i = 0; es->off == NULL && i < es->n; i++)
 		entry_clear(&es->v[i]);
 	free(es->v);
+	free(es->names);
+	free(es->off);
 	memset(es, 0, sizeof(*es));
 }
 
@@ -70,12 +87,48 @@ entries_search(const struct entries *es, const char *name, bool *found)
 	return lo;
 }
 
+/* The order of entry i's name (where it lies in the payload) against the
+ * len bytes of name: strcmp's order, names holding no NUL. */
+static int
+raw_cmp(const struct entries *es, size_t i, const char *name, size_t len)
+{
+	const unsigned char *p = es->raw + es->off[i];
+	size_t n = le_get16(p);
+	int c = memcmp(p + 2, name, n < len ? n : len);
+
+	return c != 0 ? c : (n > len) - (n < len);
+}
+
+/* A binary search over the names where they lie: only the entry found is
+ * filled in. */
+static struct entry *
+raw_find(const struct entries *es, const char *name)
+{
+	size_t lo = 0, hi = es->n, len = strlen(name);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = raw_cmp(es, mid, name, len);
+
+		if (c == 0)
+			return entries_at(es, mid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 struct entry *
 entries_find(const struct entries *es, const char *name)
 {
 	bool found;
-	size_t i = entries_search(es, name, &found);
+	size_t i;
 
+	if (es->off != NULL)
+		return raw_find(es, name);
+	i = entries_search(es, name, &found);
 	return found ? &es->v[i] : NULL;
 }
 
@@ -125,6 +178,7 @@ entries_put(struct entries *es, const char *name, const unsigned char *value,
 
 	if ((r = name_check(name)) != FBV_OK)
 		return r;
+	entries_fill(es);
 	i = entries_search(es, name, &found);
 	if (found) {
 		if (!replace)
@@ -139,6 +193,7 @@ entries_put(struct entries *es, const char *name, const unsigned char *value,
 		return r;
 	if ((fresh.name = strdup(name)) == NULL)
 		return FBV_ERR_NOMEM;
+	fresh.name_owned = true;
 	if ((r = value_copy(&fresh, value, len)) != FBV_OK) {
 		entry_clear(&fresh);
 		return r;
@@ -155,7 +210,10 @@ int
 entries_remove(struct entries *es, const char *name)
 {
 	bool found;
-	size_t i = entries_search(es, name, &found);
+	size_t i;
+
+	entries_fill(es);
+	i = entries_search(es, name, &found);
 
 	if (!found)
 		return FBV_ERR_NO_ENTRY;
@@ -179,100 +237,174 @@ meta_check(const unsigned char *m, size_t len)
 	return FBV_OK;
 }
 
+/* Checks one entry where it lies; *name and *nlen: its name. */
 static int
-entry_decode(struct reader *r, struct entry *e)
+entry_check(struct reader *r, const unsigned char **name, size_t *nlen)
 {
 	const unsigned char *p;
-	uint64_t n, t;
+	uint64_t n;
 
-	if (reader_uint(r, 2, &n) != 0 || n == 0 || n > FBV_NAME_MAX ||
-	    (p = reader_take(r, n)) == NULL)
-		return FBV_ERR_CORRUPT;
-	if ((e->name = strndup((const char *)p, n)) == NULL)
-		return FBV_ERR_NOMEM;
-	if (strlen(e->name) != n || name_check(e->name) != FBV_OK)
-		return FBV_ERR_CORRUPT;
-	if (reader_uint(r, 4, &n) != 0 || n > FBV_VALUE_MAX ||
-	    (p = reader_take(r, n)) == NULL)
-		return FBV_ERR_CORRUPT;
-	e->value = (unsigned char *)(uintptr_t)p;
-	e->value_len = n;
-	if (reader_uint(r, 8, &t) != 0)
-		return FBV_ERR_CORRUPT;
-	e->created = (int64_t)t;
-	if (reader_uint(r, 8, &t) != 0)
-		return FBV_ERR_CORRUPT;
-	e->updated = (int64_t)t;
 	if (reader_uint(r, 2, &n) != 0 || (p = reader_take(r, n)) == NULL ||
+	    name_check_bytes((const char *)p, n) != FBV_OK)
+		return FBV_ERR_CORRUPT;
+	*name = p;
+	*nlen = n;
+	if (reader_uint(r, 4, &n) != 0 || n > FBV_VALUE_MAX || reader_take(r, n) == NULL ||
+	    reader_take(r, 16) == NULL ||
+	    reader_uint(r, 2, &n) != 0 || (p = reader_take(r, n)) == NULL ||
 	    meta_check(p, n) != FBV_OK)
 		return FBV_ERR_CORRUPT;
-	if (n > 0) {
-		if ((e->meta = malloc(n)) == NULL)
-			return FBV_ERR_NOMEM;
-		memcpy(e->meta, p, n);
-		e->meta_len = n;
-	}
 	return FBV_OK;
 }
 
+/* Entry i, checked by entries_decode(), as a struct entry: its name copied
+ * to the name block (with its NUL), value and metadata pointing into the
+ * payload. */
+static void
+entry_fill(struct entries *es, size_t i)
+{
+	struct entry *e = &es->v[i];
+	const unsigned char *p = es->raw + es->off[i];
+	size_t n = le_get16(p);
+
+	e->name = es->names + es->names_used;
+	memcpy(e->name, p + 2, n);
+	e->name[n] = '\0';
+	es->names_used += n + 1;
+	p += 2 + n;
+	e->value_len = le_get32(p);
+	e->value = (unsigned char *)(uintptr_t)(p + 4);
+	p += 4 + e->value_len;
+	e->created = (int64_t)le_get64(p);
+	e->updated = (int64_t)le_get64(p + 8);
+	e->meta_len = le_get16(p + 16);
+	e->meta = e->meta_len > 0 ? (unsigned char *)(uintptr_t)(p + 18) : NULL;
+}
+
+struct entry *
+entries_at(const struct entries *es, size_t i)
+{
+	/* filling in is not a change: the entries are what was decoded */
+	struct entries *w = (struct entries *)(uintptr_t)es;
+
+	if (i >= es->n)
+		return NULL;
+	if (es->off != NULL && es->v[i].name == NULL)
+		entry_fill(w, i);
+	return &w->v[i];
+}
+
+void
+entries_fill(struct entries *es)
+{
+	size_t i;
+
+	if (es->off == NULL)
+		return;
+	for (i = 0; i < es->n; i++)
+		entries_at(es, i);
+	free(es->off);
+	es->off = NULL;
+}
+
+/* Checks every entry where it lies (names, lengths, order, metadata) and
+ * notes where each starts; the array is allocated but not written (its
+ * pages are touched only for the entries used), and the name block is
+ * sized by the payload (names and their NULs take less: each entry has 22
+ * more bytes) and filled only as entries are. */
 int
 entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 {
 	struct reader r = { plain, len, 0 };
+	const unsigned char *name, *prev = NULL;
+	size_t nlen, prev_len = 0;
 	uint64_t count, i;
-	int ret;
+	int c;
 
 	memset(es, 0, sizeof(*es));
 	if (reader_uint(&r, 4, &count) != 0 || count > len / 23)
 		return FBV_ERR_CORRUPT;
-	if (count > 0 && (es->v = calloc(count, sizeof(*es->v))) == NULL)
+	if (count == 0)
+		return reader_left(&r) == 0 ? FBV_OK : FBV_ERR_CORRUPT;
+	if ((es->off = malloc(count * sizeof(*es->off))) == NULL)
 		return FBV_ERR_NOMEM;
-	es->cap = count;
 	for (i = 0; i < count; i++) {
-		ret = entry_decode(&r, &es->v[i]);
-		es->n++;
-		if (ret == FBV_OK && i > 0 && strcmp(es->v[i - 1].name, es->v[i].name) >= 0)
-			ret = FBV_ERR_CORRUPT;
-		if (ret != FBV_OK)
-			goto fail;
+		es->off[i] = (uint32_t)r.off;
+		if (entry_check(&r, &name, &nlen) != FBV_OK)
+			goto corrupt;
+		if (prev != NULL) {
+			c = memcmp(prev, name, prev_len < nlen ? prev_len : nlen);
+			if (c > 0 || (c == 0 && prev_len >= nlen))
+				goto corrupt;
+		}
+		prev = name;
+		prev_len = nlen;
 	}
-	if (reader_left(&r) != 0) {
-		ret = FBV_ERR_CORRUPT;
-		goto fail;
+	if (reader_left(&r) != 0)
+		goto corrupt;
+	if ((es->v = calloc(count, sizeof(*es->v))) == NULL ||
+	    (es->names = malloc(len)) == NULL) {
+		entries_free(es);
+		return FBV_ERR_NOMEM;
 	}
+	es->n = es->cap = count;
+	es->raw = plain;
 	return FBV_OK;
-fail:
+corrupt:
 	entries_free(es);
-	return ret;
+	return FBV_ERR_CORRUPT;
+}
+
+size_t
+entries_encoded_len(const struct entries *es)
+{
+	size_t i, total = 4;
+
+	entries_fill((struct entries *)(uintptr_t)es);  /* not a change */
+	for (i = 0; i < es->n; i++)
+		total += 2 + strlen(es->v[i].name) + 4 + es->v[i].value_len + 8 + 8 + 2 +
+		    es->v[i].meta_len;
+	return total;
+}
+
+/* Appends at p what entry e encodes to; returns the end. */
+static unsigned char *
+entry_encode(unsigned char *p, const struct entry *e)
+{
+	size_t nlen = strlen(e->name);
+
+	le_put16(p, (uint16_t)nlen);
+	memcpy(p + 2, e->name, nlen);
+	p += 2 + nlen;
+	le_put32(p, (uint32_t)e->value_len);
+	if (e->value_len > 0)
+		memcpy(p + 4, e->value, e->value_len);
+	p += 4 + e->value_len;
+	le_put64(p, (uint64_t)e->created);
+	le_put64(p + 8, (uint64_t)e->updated);
+	le_put16(p + 16, (uint16_t)e->meta_len);
+	if (e->meta_len > 0)
+		memcpy(p + 18, e->meta, e->meta_len);
+	return p + 18 + e->meta_len;
 }
 
 int
 entries_encode(const struct entries *es, struct sbuf *out)
 {
-	size_t i, total = 4;
+	size_t i, total = entries_encoded_len(es);
+	unsigned char *p;
 	int r;
 
-	/* The exact size first: one secret buffer, no doubling and copying. */
-	for (i = 0; i < es->n; i++)
-		total += 2 + strlen(es->v[i].name) + 4 + es->v[i].value_len + 8 + 8 + 2 +
-		    es->v[i].meta_len;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
-	    (r = sbuf_put_u32(out, (uint32_t)es->n)) != FBV_OK)
+	/* The exact size first: one secret buffer, no doubling and copying;
+	 * then the fields written where they go. */
+	if ((r = sbuf_reserve(out, total)) != FBV_OK)
 		return r;
-	for (i = 0; i < es->n; i++) {
-		const struct entry *e = &es->v[i];
-		size_t nlen = strlen(e->name);
-
-		if ((r = sbuf_put_u16(out, (uint16_t)nlen)) != FBV_OK ||
-		    (r = sbuf_put(out, e->name, nlen)) != FBV_OK ||
-		    (r = sbuf_put_u32(out, (uint32_t)e->value_len)) != FBV_OK ||
-		    (r = sbuf_put(out, e->value, e->value_len)) != FBV_OK ||
-		    (r = sbuf_put_u64(out, (uint64_t)e->created)) != FBV_OK ||
-		    (r = sbuf_put_u64(out, (uint64_t)e->updated)) != FBV_OK ||
-		    (r = sbuf_put_u16(out, (uint16_t)e->meta_len)) != FBV_OK ||
-		    (r = sbuf_put(out, e->meta, e->meta_len)) != FBV_OK)
-			return r;
-	}
+	p = out->data + out->len;
+	le_put32(p, (uint32_t)es->n);
+	p += 4;
+	for (i = 0; i < es->n; i++)
+		p = entry_encode(p, &es->v[i]);
+	out->len += total;
 	return FBV_OK;
 }
 
@@ -338,6 +470,7 @@ meta_clear(struct entry *e, enum meta_tag tag)
 {
 	size_t len, at;
 
+	/* in place, even in the payload: these bytes are this entry's alone */
 	if (meta_find(e, tag, &len, &at) == NULL)
 		return;
 	memmove(e->meta + at, e->meta + at + 3 + len, e->meta_len - at - 3 - len);
@@ -352,14 +485,37 @@ meta_set(struct entry *e, enum meta_tag tag, const void *v, size_t len)
 	meta_clear(e, tag);
 	if (len > 0xffff || e->meta_len + 3 + len > META_MAX)
 		return FBV_ERR_TOO_LARGE;
-	if ((m = realloc(e->meta, e->meta_len + 3 + len)) == NULL)
+	/* metadata still in the payload is copied out at its first growth */
+	if (e->meta_owned)
+		m = realloc(e->meta, e->meta_len + 3 + len);
+	else if ((m = malloc(e->meta_len + 3 + len)) != NULL && e->meta_len > 0)
+		memcpy(m, e->meta, e->meta_len);
+	if (m == NULL)
 		return FBV_ERR_NOMEM;
+	e->meta_owned = true;
 	m[e->meta_len] = (unsigned char)tag;
 	le_put16(m + e->meta_len + 1, (uint16_t)len);
 	if (len > 0)
 		memcpy(m + e->meta_len + 3, v, len);
 	e->meta = m;
 	e->meta_len += 3 + len;
+	return FBV_OK;
+}
+
+int
+meta_copy(struct entry *e, const struct entry *from)
+{
+	unsigned char *m = NULL;
+
+	if (from->meta_len > 0 && (m = malloc(from->meta_len)) == NULL)
+		return FBV_ERR_NOMEM;
+	if (m != NULL)
+		memcpy(m, from->meta, from->meta_len);
+	if (e->meta_owned)
+		free(e->meta);
+	e->meta = m;
+	e->meta_len = from->meta_len;
+	e->meta_owned = m != NULL;
 	return FBV_OK;
 }
 

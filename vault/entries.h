@@ -10,34 +10,56 @@
 #include "../crypto/secmem.h"
 #include "format.h"
 
+/* A decoded entry points into the decrypted payload (value, metadata) and
+ * into its list's name block; what an edit gives it is its own (the
+ * *_owned flags), freed with it. */
 struct entry {
 	char *name;
 	unsigned char *value;   /* points into the payload, or owned */
 	size_t value_len;
 	bool value_owned;       /* secret_alloc()ed by this entry */
+	bool name_owned;        /* malloc()ed by this entry, else in names */
+	bool meta_owned;        /* malloc()ed by this entry, else in the payload */
 	int64_t created;
 	int64_t updated;
 	unsigned char *meta;    /* TLV records, not secret */
 	size_t meta_len;
 };
 
+/* Decoded entries are filled in on first use (entries_at(), entries_find()):
+ * until then v[i] is zero. An edit (entries_put(), entries_remove(), or
+ * changing an entry's metadata, which only an entry from vault_edit() or
+ * vault_put() may do) fills in every one first. */
 struct entries {
-	struct entry *v;
+	struct entry *v;        /* sorted by name */
 	size_t n;
 	size_t cap;
+	char *names;            /* decoded names, each with its NUL: one block */
+	size_t names_used;
+	const unsigned char *raw; /* the payload they were decoded from */
+	uint32_t *off;          /* where each starts in raw; NULL once all filled */
 };
 
 int name_check(const char *name);
 
 void entries_free(struct entries *es);
+/* Entry i (NULL past the end), and the entry named name (NULL if none): a
+ * binary search over the sorted names, where they lie while not filled. */
+struct entry *entries_at(const struct entries *es, size_t i);
 struct entry *entries_find(const struct entries *es, const char *name);
+/* Fills in every entry (the array is then complete, as an edit needs). */
+void entries_fill(struct entries *es);
 /* Stores a copy of value; replaces an existing entry only if replace. */
 int entries_put(struct entries *es, const char *name, const unsigned char *value,
     size_t len, bool replace, int64_t now, struct entry **out);
 int entries_remove(struct entries *es, const char *name);
 
-/* Decoding keeps pointers into plain, which must outlive es. */
+/* Decoding checks every entry and keeps pointers into plain, which must
+ * outlive es; it makes three allocations whatever the count (offsets, the
+ * array, the name block), and fills in entries as they are used. */
 int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
+/* The exact length entries_encode() appends. */
+size_t entries_encoded_len(const struct entries *es);
 int entries_encode(const struct entries *es, struct sbuf *out);
 
 int meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *len);
@@ -46,5 +68,7 @@ int meta_get_int(const struct entry *e, enum meta_tag tag, int64_t *v);
 int meta_set_str(struct entry *e, enum meta_tag tag, const char *s);
 int meta_set_int(struct entry *e, enum meta_tag tag, int64_t v);
 void meta_clear(struct entry *e, enum meta_tag tag);
+/* e's metadata becomes a copy of from's (every record, as it is). */
+int meta_copy(struct entry *e, const struct entry *from);
 
 #endif

@@ -193,64 +193,65 @@ payload_ad(const struct vault *v, unsigned char **out, size_t *outlen)
 }
 
 int
-v2_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES], size_t slot,
-    const struct x25519_keypair *kp)
+v2_open_payload(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 {
 	unsigned char sub[FBV_KEY_BYTES];
 	unsigned char *ad = NULL;
-	size_t adlen, used, plen = v->cipher_len - FBV_TAG_BYTES;
+	size_t adlen;
 	int r;
 
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, key);
 	if ((r = mac_verify(v->mac, v->hdr, v->hdr_len, sub)) != FBV_OK ||
-	    (r = payload_ad(v, &ad, &adlen)) != FBV_OK)
+	    vault_payload_is_open(v) || (r = payload_ad(v, &ad, &adlen)) != FBV_OK)
 		goto out;
 	subkey_derive(sub, SUBKEY_PAYLOAD_V2, key);
-	sbuf_reset(&v->plain);
-	if ((r = sbuf_reserve(&v->plain, plen)) != FBV_OK ||
-	    (r = aead_open(v->plain.data, v->cipher, v->cipher_len, ad, adlen, v->nonce, sub)) != FBV_OK)
-		goto out;
-	v->plain.len = plen;
-	if ((r = parse_records(v, v->plain.data, plen, &used)) != FBV_OK)
-		goto out;
-	if (kp != NULL && sodium_memcmp(v->slots[slot].rec, kp->pk, FBV_X25519_BYTES) != 0) {
-		r = FBV_ERR_CORRUPT;
-		goto out;
-	}
-	if ((r = check_records(v, slot, kp != NULL)) != FBV_OK)
-		goto out;
-	entries_free(&v->entries);
-	if ((r = entries_decode(&v->entries, v->plain.data + used, plen - used)) != FBV_OK)
-		goto out;
-	r = keep_key(v, key, kp);
+	r = vault_payload_open(v, ad, adlen, sub);
 out:
 	sodium_memzero(sub, sizeof(sub));
 	free(ad);
-	if (r != FBV_OK) {
-		entries_free(&v->entries);
-		sbuf_reset(&v->plain);
+	return r;
+}
+
+int
+v2_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES], size_t slot,
+    const struct x25519_keypair *kp)
+{
+	bool was_open = vault_payload_is_open(v);
+	size_t used;
+	int r;
+
+	/* An open vault (unlocked before, or saved since) is only checked: its
+	 * header MAC, and the key's slot. */
+	if ((r = v2_open_payload(v, key)) != FBV_OK)
+		goto out;
+	if (!was_open && (r = parse_records(v, v->plain.data, v->plain.len, &used)) != FBV_OK)
+		goto out;
+	if (kp != NULL && (v->slots[slot].rec == NULL ||
+	    sodium_memcmp(v->slots[slot].rec, kp->pk, FBV_X25519_BYTES) != 0)) {
+		r = FBV_ERR_CORRUPT;
+		goto out;
+	}
+	if (!was_open && ((r = check_records(v, slot, kp != NULL)) != FBV_OK ||
+	    (r = entries_decode(&v->entries, v->plain.data + used, v->plain.len - used)) != FBV_OK))
+		goto out;
+	r = keep_key(v, key, kp);
+out:
+	if (r != FBV_OK && !was_open) {
+		vault_payload_wipe(v);
 		drop_records(v);
 	}
 	return r;
 }
 
 int
-v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint8_t type)
+v2_stanza_key(const struct vault *v, const struct x25519_keypair *kp, uint8_t type,
+    unsigned char key[FBV_KEY_BYTES], size_t *slot)
 {
 	unsigned char ctx[FBV2_STANZA_CTX_BYTES];
-	struct x25519_keypair *kp = NULL;
-	unsigned char *key = NULL;
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
-	int r, u;
+	int u;
 
-	if (x25519_keypair_from_secret(&kp, sk) != FBV_OK)
-		return FBV_ERR_WRONG_PASS;
-	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
-	r = FBV_ERR_WRONG_PASS;
 	for (i = 0; i < v->nslots; i++) {
 		const struct slot *s = &v->slots[i];
 
@@ -261,9 +262,28 @@ v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint
 		    ctx, sizeof(ctx));
 		if (u == FBV_ERR_WRONG_PASS)
 			continue;
-		r = u == FBV_OK ? v2_unlock_key(v, key, i, kp) : u;
-		break;
+		*slot = i;
+		return u;
 	}
+	return FBV_ERR_WRONG_PASS;
+}
+
+int
+v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint8_t type)
+{
+	struct x25519_keypair *kp = NULL;
+	unsigned char *key = NULL;
+	size_t slot = 0;
+	int r;
+
+	if (x25519_keypair_from_secret(&kp, sk) != FBV_OK)
+		return FBV_ERR_WRONG_PASS;
+	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
+		r = FBV_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = v2_stanza_key(v, kp, type, key, &slot)) == FBV_OK)
+		r = v2_unlock_key(v, key, slot, kp);
 out:
 	secret_free(key);
 	x25519_keypair_free(kp);
@@ -507,10 +527,14 @@ put_header(const struct vault *v, uint64_t gen, struct sbuf *out)
 static int
 put_plain(const struct vault *v, struct sbuf *out)
 {
-	size_t i;
+	size_t i, total = 1 + entries_encoded_len(&v->entries) + FBV_TAG_BYTES;
 	int r;
 
-	if ((r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
+	/* One exact reservation, with room for the tag of the sealing in place. */
+	for (i = 0; i < v->nslots; i++)
+		total += 3 + v->slots[i].rec_len;
+	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
+	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
 		return r;
 	for (i = 0; i < v->nslots; i++)
 		if ((r = sbuf_put_u8(out, v->slots[i].type)) != FBV_OK ||
@@ -520,9 +544,10 @@ put_plain(const struct vault *v, struct sbuf *out)
 	return entries_encode(&v->entries, out);
 }
 
-/* What the file now is becomes v's: header, MAC, nonce, payload, key. */
+/* What the file now is becomes v's: header, MAC, nonce, the payload's
+ * length and tag (not its bytes: the entries are what it holds), key. */
 static int
-adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, unsigned char *cipher,
+adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned char *cipher,
     size_t clen, const unsigned char key[FBV_KEY_BYTES], uint64_t gen)
 {
 	unsigned char *hdr;
@@ -535,8 +560,7 @@ adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, unsigned char *c
 	v->hdr_len = hdr_len;
 	memcpy(v->mac, file->data + hdr_len, FBV_MAC_BYTES);
 	memcpy(v->nonce, file->data + hdr_len + FBV_MAC_BYTES, FBV_NONCE_BYTES);
-	free(v->cipher);
-	v->cipher = cipher;
+	memcpy(v->tag, cipher + clen - FBV_TAG_BYTES, FBV_TAG_BYTES);
 	v->cipher_len = clen;
 	memcpy(v->key, key, FBV_KEY_BYTES);
 	v->generation = gen;
@@ -550,7 +574,7 @@ v2_save(struct vault *v, bool exclusive)
 {
 	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES], nonce[FBV_NONCE_BYTES];
 	struct sbuf file, plain;
-	unsigned char *key = NULL, *cipher = NULL;
+	unsigned char *key = NULL;
 	uint64_t gen = v->generation + 1;
 	size_t hdr_len = 0, clen = 0;
 	int r;
@@ -583,21 +607,16 @@ v2_save(struct vault *v, bool exclusive)
 		r = FBV_ERR_TOO_LARGE;
 		goto out;
 	}
-	if ((cipher = malloc(clen)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
+	/* sealed where it was encoded (put_plain left room for the tag) */
 	subkey_derive(sub, SUBKEY_PAYLOAD_V2, key);
-	aead_seal(cipher, plain.data, plain.len, file.data, file.len, nonce, sub);
-	if ((r = store_write_parts(v->path, file.data, file.len, cipher, clen,
+	aead_seal(plain.data, plain.data, plain.len, file.data, file.len, nonce, sub);
+	if ((r = store_write_parts(v->path, file.data, file.len, plain.data, clen,
 	    exclusive ? STORE_EXCLUSIVE : 0)) != FBV_OK ||
-	    (r = adopt(v, &file, hdr_len, cipher, clen, key, gen)) != FBV_OK)
+	    (r = adopt(v, &file, hdr_len, plain.data, clen, key, gen)) != FBV_OK)
 		goto out;
-	cipher = NULL;
 out:
 	sodium_memzero(sub, sizeof(sub));
 	secret_free(key);
-	free(cipher);
 	sbuf_free(&plain);
 	sbuf_free(&file);
 	return r;

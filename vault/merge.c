@@ -36,22 +36,13 @@ static int
 take_entry(struct vault *ours, const char *name, const struct entry *t)
 {
 	struct entry *e;
-	unsigned char *meta = NULL;
 	int r;
 
 	if (t == NULL)
 		return vault_remove(ours, name);
-	if (t->meta_len > 0 && (meta = malloc(t->meta_len)) == NULL)
-		return FBV_ERR_NOMEM;
-	if ((r = vault_put(ours, name, t->value, t->value_len, true, t->updated, &e)) != FBV_OK) {
-		free(meta);
+	if ((r = vault_put(ours, name, t->value, t->value_len, true, t->updated, &e)) != FBV_OK ||
+	    (r = meta_copy(e, t)) != FBV_OK)
 		return r;
-	}
-	if (meta != NULL)
-		memcpy(meta, t->meta, t->meta_len);
-	free(e->meta);
-	e->meta = meta;
-	e->meta_len = t->meta_len;
 	e->created = t->created;
 	e->updated = t->updated;
 	return FBV_OK;

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "../crypto/errors.h"
+#include "../crypto/secmem.h"
 #include "format.h"
 #include "io.h"
 #include "store.h"
@@ -108,7 +109,7 @@ store_check_fd(int fd)
 }
 
 static int
-read_all(int fd, unsigned char **buf, size_t *len)
+read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 {
 	struct stat st;
 	unsigned char *p;
@@ -119,7 +120,8 @@ read_all(int fd, unsigned char **buf, size_t *len)
 		return FBV_ERR_SYSTEM;
 	if ((uint64_t)st.st_size > FBV_FILE_MAX)
 		return FBV_ERR_TOO_LARGE;
-	if ((p = malloc((size_t)st.st_size + 1)) == NULL)
+	p = secret ? secret_alloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
+	if (p == NULL)
 		return FBV_ERR_NOMEM;
 	if ((r = fd_read_full(fd, p, (size_t)st.st_size, &got)) == FBV_OK &&
 	    got != (size_t)st.st_size) {
@@ -127,7 +129,10 @@ read_all(int fd, unsigned char **buf, size_t *len)
 		r = FBV_ERR_SYSTEM;
 	}
 	if (r != FBV_OK) {
-		free(p);
+		if (secret)
+			secret_free(p);
+		else
+			free(p);
 		return r;
 	}
 	*buf = p;
@@ -157,7 +162,7 @@ check_fd(int fd, bool *shared)
 }
 
 static int
-read_checked(const char *path, unsigned char **buf, size_t *len, bool *shared)
+read_checked(const char *path, bool secret, unsigned char **buf, size_t *len, bool *shared)
 {
 	int fd, r, saved;
 
@@ -166,7 +171,7 @@ read_checked(const char *path, unsigned char **buf, size_t *len, bool *shared)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
 	if ((r = check_fd(fd, shared)) == FBV_OK)
-		r = read_all(fd, buf, len);
+		r = read_all(fd, secret, buf, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -176,13 +181,67 @@ read_checked(const char *path, unsigned char **buf, size_t *len, bool *shared)
 int
 store_read(const char *path, unsigned char **buf, size_t *len)
 {
-	return read_checked(path, buf, len, NULL);
+	return read_checked(path, false, buf, len, NULL);
+}
+
+static int
+pread_full(int fd, void *buf, size_t len, off_t at)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (unsigned char *)buf + got, len - got, at + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FBV_ERR_SYSTEM;
+		if (n == 0) {
+			errno = EIO;    /* the file shrank under us */
+			return FBV_ERR_SYSTEM;
+		}
+		got += (size_t)n;
+	}
+	return FBV_OK;
+}
+
+int
+store_read_ends(const char *path, unsigned char *head, size_t head_len,
+    unsigned char *tail, size_t tail_len, size_t *size)
+{
+	struct stat st;
+	bool shared;
+	int fd, r, saved;
+
+	if ((r = dir_check(path)) != FBV_OK)
+		return r;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno_to_err();
+	if ((r = check_fd(fd, &shared)) == FBV_OK && fstat(fd, &st) != 0)
+		r = FBV_ERR_SYSTEM;
+	if (r == FBV_OK) {
+		*size = (size_t)st.st_size;
+		if ((uint64_t)st.st_size < head_len + tail_len)
+			r = FBV_ERR_CORRUPT;
+		else if ((r = pread_full(fd, head, head_len, 0)) == FBV_OK)
+			r = pread_full(fd, tail, tail_len, st.st_size - (off_t)tail_len);
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
 }
 
 int
 store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared)
 {
-	return read_checked(path, buf, len, shared);
+	return read_checked(path, false, buf, len, shared);
+}
+
+int
+store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared)
+{
+	return read_checked(path, true, buf, len, shared);
 }
 
 int

@@ -18,6 +18,14 @@ int store_read(const char *path, unsigned char **buf, size_t *len);
  * group or others, or another user's, is refused as above (FBV_ERR_PERM).
  * vault_load() refuses a shared vault that has a passphrase slot. */
 int store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared);
+/* store_read_shared() into secret memory (secret_free() it): a vault's
+ * payload is decrypted where it was read (vault_load()). */
+int store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared);
+/* The first head_len and last tail_len bytes of a vault, and its size,
+ * with the checks of store_read_shared() (FBV_ERR_CORRUPT when it is
+ * shorter than both). */
+int store_read_ends(const char *path, unsigned char *head, size_t head_len,
+    unsigned char *tail, size_t tail_len, size_t *size);
 /* The vault's directory must be the user's (or root's) and not writable
  * by group or others: FBV_ERR_DIR_OWNER, FBV_ERR_DIR_MODE. Every read, lock
  * and write checks it. */

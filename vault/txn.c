@@ -5,18 +5,6 @@
 #include "store.h"
 #include "txn.h"
 
-/* Whether b, read under the lock, is byte for byte the file a was read
- * from (a unchanged since): then a's decrypted entries are b's. */
-static bool
-same_file(const struct vault *a, const struct vault *b)
-{
-	return !a->changed && a->hdr_len == b->hdr_len && a->cipher_len == b->cipher_len &&
-	    memcmp(a->hdr, b->hdr, a->hdr_len) == 0 &&
-	    memcmp(a->mac, b->mac, sizeof(a->mac)) == 0 &&
-	    memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0 &&
-	    memcmp(a->cipher, b->cipher, a->cipher_len) == 0;
-}
-
 static int
 lock(const char *path, int timeout_ms, int *fd)
 {
@@ -30,14 +18,20 @@ static int
 reload(struct vault *first, struct vault **out)
 {
 	struct vault *fresh = NULL;
-	int r = vault_load(first->path, &fresh);
+	bool same = false;
+	int r;
 
-	if (r == FBV_OK && same_file(first, fresh)) {
-		vault_free(fresh);
+	/* Unchanged (by its two ends) since first was read: first's entries
+	 * are the file's, and nothing is read or decrypted again. Every save
+	 * draws a fresh nonce and key, so an honest writer never leaves the
+	 * same header, nonce and tag over another payload; a payload changed
+	 * in place behind them is overwritten with first's authenticated
+	 * entries, never read. */
+	if (!first->changed && vault_file_same(first, &same) == FBV_OK && same) {
 		*out = first;
 		return FBV_OK;
 	}
-	if (r == FBV_OK)
+	if ((r = vault_load(first->path, &fresh)) == FBV_OK)
 		r = vault_reopen(fresh, first);
 	vault_free(first);
 	if (r != FBV_OK) {

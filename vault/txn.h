@@ -22,9 +22,9 @@ struct vault_txn {
 };
 
 /* Takes opened (from here on the transaction's, freed on failure too),
- * locks its file (FBV_ERR_BUSY after timeout_ms) and reads it again:
- * unchanged since, opened itself is kept (a big vault is not decrypted
- * twice); else the fresh copy is opened with what opened opened with:
+ * locks its file (FBV_ERR_BUSY after timeout_ms) and looks again:
+ * unchanged since (vault_file_same(): its two ends, not the whole file),
+ * opened itself is kept (a big vault is not read or decrypted twice); else the fresh copy is opened with what opened opened with:
  * version 2, the slot's secret key (the data key changes on every save);
  * version 1, the data key (vault_reopen()). */
 int txn_begin(struct vault *opened, int timeout_ms, struct vault_txn *t);

@@ -34,7 +34,6 @@ vault_free(struct vault *v)
 		free(v->slots[i].rec);
 	}
 	free(v->hdr);
-	free(v->cipher);
 	free(v->path);
 	free(v);
 }
@@ -164,11 +163,13 @@ parse_prefix(struct vault *v, struct reader *r)
 	return FBV_OK;
 }
 
-/* The ciphertext is copied, or, when the caller hands over the buffer it
- * parsed (own), moved to its start and kept: a big vault's payload is then
- * not copied into fresh pages. */
+/* The ciphertext goes to secret memory, where the unlock decrypts it in
+ * place: copied, or, when the caller hands over the secret buffer it parsed
+ * (own, with room for own_cap bytes), moved to its start. A big vault's
+ * payload then takes one buffer, touched once by read() and once by the
+ * decryption. */
 static int
-parse_payload(struct vault *v, struct reader *r, unsigned char *own)
+parse_payload(struct vault *v, struct reader *r, unsigned char *own, size_t own_cap)
 {
 	const unsigned char *p;
 	uint64_t clen;
@@ -183,22 +184,26 @@ parse_payload(struct vault *v, struct reader *r, unsigned char *own)
 	    clen > FBV_PAYLOAD_MAX + FBV_TAG_BYTES || clen != reader_left(r))
 		return FBV_ERR_CORRUPT;
 	p = reader_take(r, clen);
+	memcpy(v->tag, p + clen - FBV_TAG_BYTES, FBV_TAG_BYTES);
 	if (own != NULL) {
 		memmove(own, p, clen);
-		v->cipher = own;
+		sbuf_adopt(&v->plain, own, own_cap);
 	} else {
-		if ((v->cipher = malloc(clen)) == NULL)
+		if ((own = secret_alloc(clen)) == NULL)
 			return FBV_ERR_NOMEM;
-		memcpy(v->cipher, p, clen);
+		memcpy(own, p, clen);
+		sbuf_adopt(&v->plain, own, clen);
 	}
+	v->cipher = v->plain.data;
 	v->cipher_len = clen;
 	return FBV_OK;
 }
 
-/* On success the vault owns own (if not NULL), which must be buf. */
+/* On success the vault owns own (if not NULL), which must be buf, in secret
+ * memory with room for own_cap bytes. */
 static int
 parse_buf(const char *path, const unsigned char *buf, size_t len, unsigned char *own,
-    struct vault **out)
+    size_t own_cap, struct vault **out)
 {
 	struct reader r = { buf, len, 0 };
 	struct vault *v;
@@ -214,7 +219,7 @@ parse_buf(const char *path, const unsigned char *buf, size_t len, unsigned char 
 		goto fail;
 	}
 	memcpy(v->hdr, buf, v->hdr_len);
-	if ((ret = parse_payload(v, &r, own)) != FBV_OK)
+	if ((ret = parse_payload(v, &r, own, own_cap)) != FBV_OK)
 		goto fail;
 	*out = v;
 	return FBV_OK;
@@ -226,7 +231,7 @@ fail:
 int
 vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out)
 {
-	return parse_buf(path, buf, len, NULL, out);
+	return parse_buf(path, buf, len, NULL, 0, out);
 }
 
 int
@@ -237,10 +242,10 @@ vault_load(const char *path, struct vault **out)
 	bool shared;
 	int r;
 
-	if ((r = store_read_shared(path, &buf, &len, &shared)) != FBV_OK)
+	if ((r = store_read_secret(path, &buf, &len, &shared)) != FBV_OK)
 		return r;
-	if ((r = parse_buf(path, buf, len, buf, out)) != FBV_OK) {
-		free(buf);
+	if ((r = parse_buf(path, buf, len, buf, len, out)) != FBV_OK) {
+		secret_free(buf);
 		return r;
 	}
 	/* Readable by others (a git clone under umask 022) is accepted only
@@ -254,40 +259,89 @@ vault_load(const char *path, struct vault **out)
 	return FBV_OK;
 }
 
+bool
+vault_payload_is_open(const struct vault *v)
+{
+	return v->cipher == NULL;
+}
+
+int
+vault_payload_open(struct vault *v, const unsigned char *ad, size_t adlen,
+    const unsigned char sub[FBV_KEY_BYTES])
+{
+	int r;
+
+	if (vault_payload_is_open(v))
+		return FBV_ERR_INVALID;
+	/* On failure libsodium zeroes the buffer: no later try opens it, and
+	 * none could (the header MAC has shown that key to be the right one). */
+	r = aead_open(v->plain.data, v->cipher, v->cipher_len, ad, adlen, v->nonce, sub);
+	if (r != FBV_OK)
+		return r;
+	v->plain.len = v->cipher_len - FBV_TAG_BYTES;
+	v->cipher = NULL;
+	return FBV_OK;
+}
+
+void
+vault_payload_wipe(struct vault *v)
+{
+	entries_free(&v->entries);
+	sbuf_reset(&v->plain);
+	v->cipher = v->plain.data;
+}
+
+int
+vault_file_same(const struct vault *v, bool *same)
+{
+	size_t n = v->hdr_len + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4, size;
+	unsigned char tag[FBV_TAG_BYTES];
+	unsigned char *head;
+	int r;
+
+	*same = false;
+	if (v->hdr == NULL)
+		return FBV_OK;
+	if ((head = malloc(n)) == NULL)
+		return FBV_ERR_NOMEM;
+	r = store_read_ends(v->path, head, n, tag, sizeof(tag), &size);
+	if (r == FBV_ERR_CORRUPT)
+		r = FBV_OK;     /* too short to be v: not the same */
+	else if (r == FBV_OK)
+		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
+		    memcmp(head + v->hdr_len, v->mac, FBV_MAC_BYTES) == 0 &&
+		    memcmp(head + v->hdr_len + FBV_MAC_BYTES, v->nonce, FBV_NONCE_BYTES) == 0 &&
+		    le_get32(head + n - 4) == v->cipher_len &&
+		    memcmp(tag, v->tag, sizeof(tag)) == 0;
+	free(head);
+	return r;
+}
+
 int
 vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 {
 	unsigned char sub[FBV_KEY_BYTES];
-	size_t plen = v->cipher_len - FBV_TAG_BYTES;
+	bool was_open = vault_payload_is_open(v);
 	int r;
 
 	if (v->version == FBV_VERSION2)
 		return v2_unlock_key(v, key, 0, NULL);
 	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
 	r = mac_verify(v->mac, v->hdr, v->hdr_len, sub);
-	if (r != FBV_OK)
+	if (r != FBV_OK || was_open)
 		goto out;
 	subkey_derive(sub, SUBKEY_PAYLOAD, key);
-	sbuf_reset(&v->plain);
-	if ((r = sbuf_reserve(&v->plain, plen)) != FBV_OK)
+	if ((r = vault_payload_open(v, v->hdr, FBV_PREFIX_BYTES, sub)) != FBV_OK ||
+	    (r = entries_decode(&v->entries, v->plain.data, v->plain.len)) != FBV_OK)
 		goto out;
-	r = aead_open(v->plain.data, v->cipher, v->cipher_len, v->hdr, FBV_PREFIX_BYTES,
-	    v->nonce, sub);
-	if (r != FBV_OK)
-		goto out;
-	v->plain.len = plen;
-	entries_free(&v->entries);
-	if ((r = entries_decode(&v->entries, v->plain.data, plen)) != FBV_OK)
-		goto out;
-	if (v->key == NULL && (v->key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(v->key, key, FBV_KEY_BYTES);
 out:
+	if (r == FBV_OK && v->key == NULL && (v->key = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		r = FBV_ERR_NOMEM;
+	if (r == FBV_OK)
+		memcpy(v->key, key, FBV_KEY_BYTES);
 	sodium_memzero(sub, sizeof(sub));
-	if (r != FBV_OK)
-		sbuf_reset(&v->plain);
+	if (r != FBV_OK && !was_open)
+		vault_payload_wipe(v);
 	return r;
 }
 
@@ -562,7 +616,7 @@ vault_count(const struct vault *v)
 const struct entry *
 vault_entry(const struct vault *v, size_t i)
 {
-	return i < v->entries.n ? &v->entries.v[i] : NULL;
+	return entries_at(&v->entries, i);
 }
 
 const struct entry *
@@ -585,7 +639,10 @@ vault_put(struct vault *v, const char *name, const unsigned char *value, size_t 
 struct entry *
 vault_edit(struct vault *v, const char *name)
 {
-	struct entry *e = entries_find(&v->entries, name);
+	struct entry *e;
+
+	entries_fill(&v->entries);      /* an edit has the whole array */
+	e = entries_find(&v->entries, name);
 
 	if (e != NULL)
 		v->dirty = v->changed = true;

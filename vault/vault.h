@@ -38,8 +38,12 @@ struct vault {
 	size_t hdr_len;
 	unsigned char mac[FBV_MAC_BYTES];
 	unsigned char nonce[FBV_NONCE_BYTES];
-	unsigned char *cipher;          /* payload as read or last sealed */
-	size_t cipher_len;
+	/* The payload as read, in secret memory (plain.data), decrypted there
+	 * by the unlock: cipher is plain.data until then, NULL after (and
+	 * after a save, which does not keep what it wrote). */
+	unsigned char *cipher;
+	size_t cipher_len;              /* as read or last written */
+	unsigned char tag[FBV_TAG_BYTES]; /* the payload's last 16 bytes, ditto */
 	struct sbuf plain;              /* decrypted payload: entries point here */
 	struct entries entries;         /* through the functions below only */
 	bool dirty;                     /* entries changed since last seal */
@@ -71,6 +75,11 @@ int vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES
 /* Opens fresh, a newer copy of opened's file, with what opened opened with
  * (v2: the slot key; v1: the data key). */
 int vault_reopen(struct vault *fresh, const struct vault *opened);
+
+/* Whether the file at v's path is the one v was read from or last saved
+ * as: the same header, MAC, nonce, payload length and payload tag, read
+ * from its two ends (vault/txn.h says why that is enough). */
+int vault_file_same(const struct vault *v, bool *same);
 
 /* A new vault in memory with one passphrase slot; vault_save() writes it. */
 int vault_create(const char *path, const char *pass, size_t len, enum kdf_level level,

@@ -157,6 +157,99 @@ test_vault_roundtrip(void)
 	rmdir(path);
 }
 
+/* The payload is decrypted where it was read, once: decoded entries point
+ * into it; an edit copies what it changes; a second unlock only checks the
+ * key; a failed one leaves nothing that opens. */
+static void
+test_in_place(void)
+{
+	char path[] = "/tmp/fbv-unit-XXXXXX", file[64], longname[FBV_NAME_MAX + 1];
+	struct vault *v, *w;
+	struct entry *e;
+	const struct entry *c;
+	const char *s;
+	size_t len, i;
+	bool same;
+
+	CHECK(mkdtemp(path) != NULL);
+	snprintf(file, sizeof(file), "%s/vault", path);
+	CHECK(vault_create(file, "pw", 2, KDF_INTERACTIVE, &v) == FBV_OK);
+	memset(longname, 'n', FBV_NAME_MAX);
+	longname[FBV_NAME_MAX] = '\0';
+	CHECK(vault_put(v, "a", (const unsigned char *)"1", 1, false, 1, &e) == FBV_OK);
+	CHECK(meta_set_str(e, META_PAGE_NAME, "Ferret Bakery") == FBV_OK);
+	CHECK(vault_put(v, "b", (const unsigned char *)"22", 2, false, 2, &e) == FBV_OK);
+	CHECK(meta_set_str(e, META_KIND, "secret") == FBV_OK);
+	CHECK(vault_put(v, longname, (const unsigned char *)"", 0, false, 3, &e) == FBV_OK);
+	CHECK(vault_save(v, true) == FBV_OK);
+	vault_free(v);
+
+	CHECK(vault_load(file, &w) == FBV_OK);
+	CHECK(w->cipher == w->plain.data && w->plain.len == 0);
+	CHECK(vault_unlock_passphrase(w, "pW", 2) == FBV_ERR_WRONG_PASS);
+	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_OK);
+	CHECK(w->cipher == NULL && w->plain.len == w->cipher_len - FBV_TAG_BYTES);
+	/* Filled in on use: a lookup fills in only what it found. */
+	CHECK(w->entries.off != NULL && w->entries.v[0].name == NULL);
+	c = vault_find(w, "b");
+	CHECK(c == &w->entries.v[1] && w->entries.v[0].name == NULL && w->entries.v[2].name == NULL);
+	CHECK(vault_find(w, "aa") == NULL && vault_find(w, "") == NULL && vault_find(w, "zz") == NULL);
+	CHECK(vault_count(w) == 3);
+	for (i = 0; i < vault_count(w); i++) {
+		c = vault_entry(w, i);
+		CHECK(!c->name_owned && !c->value_owned && !c->meta_owned);
+		CHECK(c->value >= w->plain.data && c->value + c->value_len <= w->plain.data + w->plain.len);
+		CHECK(c->meta_len == 0 || (c->meta >= w->plain.data &&
+		    c->meta + c->meta_len <= w->plain.data + w->plain.len));
+	}
+	c = vault_find(w, longname);
+	CHECK(c != NULL && strlen(c->name) == FBV_NAME_MAX && c->value_len == 0);
+	/* Unlocking again keeps the entries; a wrong key is still refused. */
+	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_OK && vault_count(w) == 3);
+	CHECK(vault_unlock_passphrase(w, "pW", 2) == FBV_ERR_WRONG_PASS && vault_count(w) == 3);
+	/* Growing metadata in the payload copies it; clearing works in place;
+	 * an edit has every entry filled in. */
+	e = vault_edit(w, "a");
+	CHECK(w->entries.off == NULL);
+	CHECK(e != NULL && meta_set_int(e, META_EXPIRES_AT, 7) == FBV_OK && e->meta_owned);
+	CHECK(meta_get_str(e, META_PAGE_NAME, &s, &len) == FBV_OK && len == 13 &&
+	    memcmp(s, "Ferret Bakery", 13) == 0);
+	e = vault_edit(w, "b");
+	CHECK(e != NULL);
+	meta_clear(e, META_KIND);
+	CHECK(!meta_has(e, META_KIND) && !e->meta_owned);
+	c = vault_find(w, "a");
+	CHECK(c != NULL && c->value_len == 1 && c->value[0] == '1');
+	CHECK(vault_file_same(w, &same) == FBV_OK && same);
+	CHECK(vault_save(w, false) == FBV_OK);
+	CHECK(vault_file_same(w, &same) == FBV_OK && same);
+	vault_free(w);
+
+	CHECK(vault_load(file, &w) == FBV_OK && vault_unlock_passphrase(w, "pw", 2) == FBV_OK);
+	c = vault_find(w, "a");
+	CHECK(c != NULL && meta_get_str(c, META_PAGE_NAME, &s, &len) == FBV_OK && len == 13);
+	CHECK(c != NULL && meta_has(c, META_EXPIRES_AT));
+	c = vault_find(w, "b");
+	CHECK(c != NULL && c->meta_len == 0 && c->value_len == 2 && memcmp(c->value, "22", 2) == 0);
+	/* Another save behind w's back: no longer the same file. */
+	CHECK(vault_load(file, &v) == FBV_OK && vault_unlock_passphrase(v, "pw", 2) == FBV_OK);
+	CHECK(vault_remove(v, "b") == FBV_OK && vault_save(v, false) == FBV_OK);
+	vault_free(v);
+	CHECK(vault_file_same(w, &same) == FBV_OK && !same);
+	vault_free(w);
+
+	/* A payload that does not open leaves nothing decrypted, and nothing
+	 * that a second try opens. */
+	CHECK(vault_load(file, &w) == FBV_OK);
+	w->cipher[w->cipher_len / 2] ^= 1;
+	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_ERR_CORRUPT);
+	CHECK(w->plain.len == 0 && vault_count(w) == 0 && w->key == NULL);
+	CHECK(vault_unlock_passphrase(w, "pw", 2) == FBV_ERR_CORRUPT && vault_count(w) == 0);
+	vault_free(w);
+	unlink(file);
+	rmdir(path);
+}
+
 int
 main(void)
 {
@@ -167,5 +260,6 @@ main(void)
 	test_entries();
 	test_kdf_limits();
 	test_vault_roundtrip();
+	test_in_place();
 	return check_report(NULL);
 }
