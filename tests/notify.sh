@@ -60,8 +60,9 @@ track_pid "$XVFB_PID"
 wait_until 10 file_or_gone "$T/display" "$XVFB_PID" || true
 DISPLAY_NUMBER=$(cat "$T/display")
 [ -n "$DISPLAY_NUMBER" ] || { echo "Xvfb did not start: $(cat "$T/xvfb.err")" >&2; exit 1; }
-# Only dunst sees the display: fbvault runs as a timer would, without one.
-DISPLAY=:$DISPLAY_NUMBER dunst -config "$T/dunstrc" > "$T/dunst.out" 2> "$T/dunst.err" &
+# Only dunst sees the display (and no Wayland one, which it would prefer):
+# fbvault runs as a timer would, without one.
+env -u WAYLAND_DISPLAY DISPLAY=:$DISPLAY_NUMBER dunst -config "$T/dunstrc" > "$T/dunst.out" 2> "$T/dunst.err" &
 DUNST_PID=$!
 track_pid "$DUNST_PID"
 if ! wait_until 10 name_owned org.freedesktop.Notifications; then
