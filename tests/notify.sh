@@ -9,7 +9,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 
 for p in Xvfb dunst dunstctl busctl notify-send gdbus; do
-	command -v "$p" > /dev/null || { echo "notify.sh needs $p: run scripts/install-deps" >&2; exit 1; }
+	command -v "$p" > /dev/null || { echo "$p is not installed (scripts/install-deps test)" >&2; exit 1; }
 done
 
 APP_ID=138483919580948
