@@ -100,13 +100,15 @@ gvariant_arg(struct args *a, const char *s)
 	arg(a, q);
 }
 
+/* gdbus's arguments after "--": it would take the last, expire_timeout -1,
+ * for an option. */
 bool
 notify_desktop(const char *summary, const char *body, bool urgent)
 {
 	static const char *const gd[] = { "gdbus", "call", "--session", "--timeout", "4",
 		"--dest", "org.freedesktop.Notifications", "--object-path",
 		"/org/freedesktop/Notifications", "--method", "org.freedesktop.Notifications.Notify",
-		"fbvault", "0", "" };
+		"--", "fbvault", "0", "" };
 	struct args a = { .n = 0 };
 	char addr[600];
 	size_t i;
@@ -128,7 +130,7 @@ notify_desktop(const char *summary, const char *body, bool urgent)
 	gvariant_arg(&a, summary);
 	gvariant_arg(&a, body);
 	arg(&a, "[]");
-	arg(&a, "{}");
+	arg(&a, urgent ? "{'urgency': <byte 2>}" : "{'urgency': <byte 1>}");
 	arg(&a, "-1");
 	return run_quietly(a.v);
 }

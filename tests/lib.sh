@@ -16,6 +16,7 @@
 #   graph_config JSON              replace the fake's configuration
 #   log_mark / log_since MARK      the fake's request log, one flow of it
 #   start_secret_service PASSWORD  gnome-keyring-daemon (in dbus-run-session)
+#   name_owned NAME                a name has an owner on the session bus
 #   track_pid PID                  stop PID on exit too
 #   wait_until SECONDS COMMAND...  poll COMMAND every 0.1 s, at most SECONDS
 set -u
@@ -139,10 +140,11 @@ start_secret_service() {
 	wait_until 30 secrets_owned &&
 		wait_until 30 secret-tool search --all nothing here > /dev/null 2>&1
 }
-secrets_owned() {
+secrets_owned() { name_owned org.freedesktop.secrets; }
+# name_owned NAME: someone owns NAME on the session bus (asking starts nothing)
+name_owned() {
 	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2> /dev/null |
-		grep -q 'boolean true'
+		org.freedesktop.DBus.NameHasOwner string:"$1" 2> /dev/null | grep -q 'boolean true'
 }
 
 [ "${1:-}" = --bare ] && return 0
