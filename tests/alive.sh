@@ -38,11 +38,15 @@ value() { fbv get "$1"; }
 # --- login: messages, kinds, Instagram, request counts ----------------------
 new_vault
 printf '%s\n' "$APP_ID" | fbv put app-id
-printf '' | fbv put app-secret
+# An empty App Secret is refused where it is typed (put), and login
+# without one, and no terminal to ask at, says how to store it.
 s=$(snapshot)
-expect 64 "login with an empty app-secret" -- login
-check "an empty app-secret is named" -- test "$(cat "$T/err")" = "fbvault: the entry app-secret is empty: store the App Secret (App settings > Basic) with: fbvault put -f app-secret"
+expect 64 "put of an empty app-secret" -- sh -c 'printf "" | "$1" put app-secret' sh "$FBVAULT_BIN"
+check "an empty app-secret is named" -- test "$(cat "$T/err")" = "fbvault: the value for app-secret is empty"
 unchanged "$s" "empty app-secret"
+expect 66 "login without an app-secret, no terminal" -- login
+check "says how to store it" -- test "$(cat "$T/err")" = "fbvault: no App Secret: store it first with: fbvault put app-secret"
+unchanged "$s" "login without an app-secret"
 
 fresh_vault
 NOPOST='"users": [{"short_token": "'$SHORT'", "user_id": "9876", "scopes": ["pages_show_list"]}]'
