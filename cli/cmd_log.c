@@ -24,9 +24,19 @@ struct log_opts {
 void
 use_note(const char *command, const char *entry, const char *program)
 {
+	use_note_all(command, &entry, 1, program);
+}
+
+void
+use_note_all(const char *command, const char *const *entries, size_t n, const char *program)
+{
 	static int said;
 	char *path = NULL;
-	int r = uselog_append(now_unix(), command, entry, program);
+	int r;
+
+	if (n == 0)
+		return;
+	r = uselog_append(now_unix(), command, entries, n, program);
 
 	if (r == FBV_OK || said++ > 0)
 		return;

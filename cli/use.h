@@ -6,5 +6,8 @@
 
 /* program: exec's program (its base name is kept), else NULL. */
 void use_note(const char *command, const char *entry, const char *program);
+/* The same for n entries at once: one write to the log. */
+void use_note_all(const char *command, const char *const *entries, size_t n,
+    const char *program);
 
 #endif

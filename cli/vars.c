@@ -355,8 +355,9 @@ load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs)
 {
 	bool with_page = o->page != NULL || o->nspecs == 0, ttl_checked = with_page;
 	char page[FBV_NAME_MAX + 1] = "";
+	const char *used[SPECS_MAX + 2];
 	struct vault *v;
-	size_t i;
+	size_t i, n = 0;
 	int r;
 
 	if ((r = vault_open_read(c, &v)) != 0)
@@ -370,10 +371,11 @@ load_vars(struct ctx *c, const struct env_opts *o, struct varset *vs)
 		return r;
 	/* handed out: the page token and the App Secret behind its proof */
 	if (page[0] != '\0') {
-		use_note(o->cmd->name, page, o->program);
-		use_note(o->cmd->name, "app-secret", o->program);
+		used[n++] = page;
+		used[n++] = "app-secret";
 	}
 	for (i = 0; i < o->nspecs; i++)
-		use_note(o->cmd->name, o->specs[i].name, o->program);
+		used[n++] = o->specs[i].name;
+	use_note_all(o->cmd->name, used, n, o->program);
 	return 0;
 }

@@ -118,26 +118,39 @@ append_line(const char *path, const char *line, size_t n)
 }
 
 int
-uselog_append(int64_t now, const char *command, const char *entry, const char *program)
+uselog_append(int64_t now, const char *command, const char *const *entries, size_t n,
+    const char *program)
 {
-	char line[USELOG_LINE_MAX + 2], prog[USELOG_PROGRAM_MAX + 1], *path;
-	int n, r, lock;
+	char prog[USELOG_PROGRAM_MAX + 1], *lines, *path;
+	size_t i, used = 0, cap;
+	int w, r, lock;
 
-	if (now < 0 || !command_ok(command, strlen(command)) || name_check(entry) != FBV_OK)
+	if (now < 0 || !command_ok(command, strlen(command)) || n == 0 ||
+	    n > USELOG_MAX / (USELOG_LINE_MAX + 1))
 		return FBV_ERR_INVALID;
 	program_clean(program, prog);
-	n = snprintf(line, sizeof(line), "%" PRId64 " %s %s%s%s\n", now, command, entry,
-	    prog[0] != '\0' ? " " : "", prog);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return FBV_ERR_INVALID;
-	if ((r = uselog_path(&path)) != FBV_OK)
-		return r;
-	if ((r = store_make_dirs(path)) == FBV_OK &&
-	    (r = store_lock(path, USELOG_LOCK_MS, &lock)) == FBV_OK) {
-		r = append_line(path, line, (size_t)n);
-		store_unlock(lock);
+	cap = n * (USELOG_LINE_MAX + 2);
+	if ((lines = malloc(cap)) == NULL)
+		return FBV_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (name_check(entries[i]) != FBV_OK ||
+		    (w = snprintf(lines + used, cap - used, "%" PRId64 " %s %s%s%s\n", now, command,
+		    entries[i], prog[0] != '\0' ? " " : "", prog)) < 0 ||
+		    (size_t)w > USELOG_LINE_MAX + 1) {
+			free(lines);
+			return FBV_ERR_INVALID;
+		}
+		used += (size_t)w;
 	}
-	free(path);
+	if ((r = uselog_path(&path)) == FBV_OK) {
+		if ((r = store_make_dirs(path)) == FBV_OK &&
+		    (r = store_lock(path, USELOG_LOCK_MS, &lock)) == FBV_OK) {
+			r = append_line(path, lines, used);
+			store_unlock(lock);
+		}
+		free(path);
+	}
+	free(lines);
 	return r;
 }
 

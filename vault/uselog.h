@@ -43,9 +43,11 @@ struct uselog_rec {
 
 /* A malloc()ed path; FBV_ERR_NO_VAULT when neither variable is set. */
 int uselog_path(char **out);
-/* Appends one line (program NULL or "" for none; sanitised as above).
- * FBV_ERR_INVALID for a command or entry that would not read back. */
-int uselog_append(int64_t now, const char *command, const char *entry, const char *program);
+/* Appends one line per entry, in one write under the lock (program NULL
+ * or "" for none; sanitised as above). FBV_ERR_INVALID, and nothing
+ * written, for a command or an entry that would not read back. */
+int uselog_append(int64_t now, const char *command, const char *const *entries, size_t n,
+    const char *program);
 /* One line without its LF: FBV_OK, or FBV_ERR_CORRUPT. */
 int uselog_parse_line(const char *line, size_t len, struct uselog_rec *out);
 /* The whole file (malloc()ed, *len bytes); FBV_ERR_NO_VAULT when there
