@@ -71,8 +71,10 @@ check_known(const char *name, struct sbuf *value)
 		start++;
 	while (value->len > start && is_space(value->data[value->len - 1]))
 		value->len--;
-	memmove(value->data, value->data + start, value->len - start);
-	value->len -= start;
+	if (start > 0) {
+		memmove(value->data, value->data + start, value->len - start);
+		value->len -= start;
+	}
 	if (value->len == 0)
 		return fail(EXIT_USAGE, "the value for %s is empty", name);
 	for (i = 0; i < value->len; i++) {
