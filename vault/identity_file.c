@@ -27,17 +27,9 @@ parse_fd(int fd, struct x25519_keypair **out, size_t *line)
 static int
 check_private(int fd)
 {
-	struct stat st;
+	int r = store_check_file(fd, 077, NULL);
 
-	if (fstat(fd, &st) != 0)
-		return FBV_ERR_SYSTEM;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return FBV_ERR_SYSTEM;
-	}
-	if (st.st_uid != geteuid())
-		return FBV_ERR_NOT_OWNER;
-	return (st.st_mode & 077) != 0 ? FBV_ERR_OPEN_MODE : FBV_OK;
+	return r == FBV_ERR_PERM ? FBV_ERR_OPEN_MODE : r;
 }
 
 int

@@ -171,21 +171,6 @@ recipients_path(const char *vault_path)
 	return p;
 }
 
-static int
-check_fd(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0)
-		return FBV_ERR_SYSTEM;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return FBV_ERR_SYSTEM;
-	}
-	if (st.st_uid != geteuid())
-		return FBV_ERR_NOT_OWNER;
-	return (st.st_mode & 022) != 0 ? FBV_ERR_PERM : FBV_OK;
-}
 
 int
 recipients_read(const char *path, struct members *out, size_t *line)
@@ -199,7 +184,7 @@ recipients_read(const char *path, struct members *out, size_t *line)
 		return errno == ENOENT ? FBV_ERR_NO_VAULT : errno == ELOOP ? FBV_ERR_SYMLINK :
 		    FBV_ERR_SYSTEM;
 	sbuf_init(&buf, FBV_RECIPIENTS_FILE_MAX);
-	if ((r = check_fd(fd)) == FBV_OK && (r = fd_read_sbuf(fd, &buf)) == FBV_OK)
+	if ((r = store_check_file(fd, 022, NULL)) == FBV_OK && (r = fd_read_sbuf(fd, &buf)) == FBV_OK)
 		r = recipients_parse(out, line, buf.data, buf.len);
 	saved = errno;
 	close(fd);

@@ -93,7 +93,7 @@ store_check_dir(const char *path)
 }
 
 int
-store_check_fd(int fd)
+store_check_file(int fd, unsigned forbidden, unsigned *mode)
 {
 	struct stat st;
 
@@ -103,9 +103,19 @@ store_check_fd(int fd)
 		errno = EINVAL;
 		return FBV_ERR_SYSTEM;
 	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
-		return FBV_ERR_PERM;
-	return FBV_OK;
+	if (mode != NULL)
+		*mode = st.st_mode & 07777;
+	if (st.st_uid != geteuid())
+		return FBV_ERR_NOT_OWNER;
+	return (st.st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
+}
+
+int
+store_check_fd(int fd)
+{
+	int r = store_check_file(fd, 077, NULL);
+
+	return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
 }
 
 static int
@@ -145,19 +155,14 @@ read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 static int
 check_fd(int fd, bool *shared)
 {
-	struct stat st;
+	unsigned mode;
+	int r;
 
 	if (shared == NULL)
 		return store_check_fd(fd);
-	if (fstat(fd, &st) != 0)
-		return FBV_ERR_SYSTEM;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return FBV_ERR_SYSTEM;
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & 033) != 0)
-		return FBV_ERR_PERM;
-	*shared = (st.st_mode & 044) != 0;
+	if ((r = store_check_file(fd, 033, &mode)) != FBV_OK)
+		return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
+	*shared = (mode & 044) != 0;
 	return FBV_OK;
 }
 

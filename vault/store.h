@@ -32,6 +32,10 @@ int store_read_ends(const char *path, unsigned char *head, size_t head_len,
 int store_check_dir(const char *path);
 /* Permission check on an open descriptor (also used by doctor). */
 int store_check_fd(int fd);
+/* fd is a regular file of this user's (FBV_ERR_NOT_OWNER if not) with
+ * none of the mode bits in forbidden (FBV_ERR_PERM); its mode in *mode
+ * when mode is not NULL. */
+int store_check_file(int fd, unsigned forbidden, unsigned *mode);
 
 /* Creates the missing parent directories of path with mode 0700. */
 int store_make_dirs(const char *path);
