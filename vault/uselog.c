@@ -143,8 +143,11 @@ uselog_append(int64_t now, const char *command, const char *const *entries, size
 		used += (size_t)w;
 	}
 	if ((r = uselog_path(&path)) == FBV_OK) {
-		if ((r = store_make_dirs(path)) == FBV_OK &&
-		    (r = store_lock(path, USELOG_LOCK_MS, &lock)) == FBV_OK) {
+		/* The directories are made once, not walked on every use. */
+		r = store_lock(path, USELOG_LOCK_MS, &lock);
+		if (r == FBV_ERR_NO_VAULT && (r = store_make_dirs(path)) == FBV_OK)
+			r = store_lock(path, USELOG_LOCK_MS, &lock);
+		if (r == FBV_OK) {
 			r = append_line(path, lines, used);
 			store_unlock(lock);
 		}
