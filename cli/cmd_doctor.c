@@ -373,7 +373,7 @@ check_seen(struct report *rep, const struct vault *v)
 	struct seen s;
 
 	vault_id_hex(v, id);
-	if (v->version != FBV_VERSION2) {
+	if (v->version < FBV_VERSION2) {
 		ck = add(rep, "rollback", ST_WARN, 0, "vault format 1 has no generation: an older "
 		    "copy put back is not noticed");
 		fix(rep, ck, "any write converts it to format 2");

@@ -53,13 +53,13 @@ list_table(FILE *f, const struct vault *v)
 
 	if (tty) {
 		for (i = 0; i < vault_count(v); i++)
-			if (strlen(vault_entry(v, i)->name) > w)
-				w = strlen(vault_entry(v, i)->name);
+			if (strlen(vault_entry_head(v, i)->name) > w)
+				w = strlen(vault_entry_head(v, i)->name);
 		fprintf(f, "%-*s  %-10s  %-20s  %s\n", (int)w, "NAME", "KIND", "UPDATED", "EXPIRES");
 	}
 	flockfile(f);
 	for (i = 0; i < vault_count(v); i++) {
-		const struct entry *e = vault_entry(v, i);
+		const struct entry *e = vault_entry_head(v, i);
 		size_t klen;
 		const char *kind = entry_kind(e, &klen);
 
@@ -89,7 +89,7 @@ list_names_if_unlocked(struct ctx *c)
 		return fail_err(r, c->vault_path);
 	if ((r = vault_key_sources(c, v, false)) == 0)
 		for (i = 0; i < vault_count(v); i++)
-			printf("%s\n", vault_entry(v, i)->name);
+			printf("%s\n", vault_entry_head(v, i)->name);
 	vault_free(v);
 	return r;
 }
@@ -125,7 +125,7 @@ cmd_list(struct ctx *c, const struct command *self, int argc, char **argv)
 		for (i = 0; i < vault_count(v); i++) {
 			if (i > 0)
 				fputc(',', stdout);
-			entry_json(stdout, vault_entry(v, i));
+			entry_json(stdout, vault_entry_head(v, i));
 		}
 		fputs("]\n", stdout);
 	} else {

@@ -140,16 +140,16 @@ status_json(const struct vault *v, int64_t now)
 
 	printf("{\"now\":%lld,\"tokens\":[", (long long)now);
 	for (i = 0; i < vault_count(v); i++) {
-		if (!entry_is_token(vault_entry(v, i)))
+		if (!entry_is_token(vault_entry_head(v, i)))
 			continue;
 		if (n++ > 0)
 			putchar(',');
-		entry_json(stdout, vault_entry(v, i));
+		entry_json(stdout, vault_entry_head(v, i));
 	}
 	printf("],\"warnings\":[");
 	for (i = 0, n = 0; i < vault_count(v); i++) {
-		if (!entry_is_token(vault_entry(v, i)) ||
-		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) == NULL)
+		if (!entry_is_token(vault_entry_head(v, i)) ||
+		    renew_warning(vault_entry_head(v, i), now, warn, sizeof(warn)) == NULL)
 			continue;
 		if (n++ > 0)
 			putchar(',');
@@ -183,18 +183,18 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 		return renew ? EXIT_RENEW : 0;
 	}
 	for (i = 0; i < vault_count(v); i++) {
-		if (entry_is_token(vault_entry(v, i))) {
-			if (status_line(vault_entry(v, i), now, colour) != HEALTH_OK)
+		if (entry_is_token(vault_entry_head(v, i))) {
+			if (status_line(vault_entry_head(v, i), now, colour) != HEALTH_OK)
 				renew = true;
-			instagram_line(vault_entry(v, i));
+			instagram_line(vault_entry_head(v, i));
 			n++;
 		}
 	}
 	if (n == 0)
 		printf("no tokens: run `fbvault login`\n");
 	for (i = 0; i < vault_count(v); i++)
-		if (entry_is_token(vault_entry(v, i)) &&
-		    renew_warning(vault_entry(v, i), now, warn, sizeof(warn)) != NULL)
+		if (entry_is_token(vault_entry_head(v, i)) &&
+		    renew_warning(vault_entry_head(v, i), now, warn, sizeof(warn)) != NULL)
 			msg("warning: %s", warn);
 	print_unlock_state(stdout, v, false, false);
 	vault_free(v);

@@ -84,7 +84,7 @@ drop_timed_slot(struct ctx *c, struct vault *v)
 
 	vault_id_hex(v, id);
 	if (sk != NULL && (r = unlock_fetch(id, sk, NULL)) == FBV_OK &&
-	    v->version == FBV_VERSION2 && vault_has_slot(v, FBV_SLOT_TIMED))
+	    v->version >= FBV_VERSION2 && vault_has_slot(v, FBV_SLOT_TIMED))
 		r = vault_unlock_secret(v, sk);
 	else
 		r = FBV_ERR_NO_SLOT;

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../crypto/errors.h"
 #include "../vault/store.h"
+#include "../vault/vault.h"
 #include "commands.h"
 #include "config.h"
 #include "errors.h"
@@ -50,6 +52,20 @@ global_options(struct ctx *c, int argc, char **argv)
 	return -1;
 }
 
+/* A segment of the vault read after it was opened does not verify: the
+ * file was changed in place meanwhile (fbvault itself replaces it whole).
+ * Nothing has been written; the command stops. */
+static void
+vault_fault(const char *path, int err)
+{
+	fflush(stdout);
+	if (err == FBV_ERR_CORRUPT)
+		_exit(fail(EXIT_CORRUPT, "%s: vault is corrupted or was tampered with: a part of it "
+		    "read after it was opened does not verify (was the file changed in place?); "
+		    "nothing was written", path));
+	_exit(fail_err(err, path));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -60,6 +76,7 @@ main(int argc, char **argv)
 
 	if (harden() != 0)
 		return fail(EXIT_INTERNAL, "cannot secure the process (core dumps, libsodium)");
+	vault_on_fault(vault_fault);
 	if ((r = global_options(&c, argc, argv)) >= 0)
 		return r;
 	if ((cmd = command_find(argv[optind])) == NULL)

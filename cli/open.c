@@ -47,7 +47,7 @@ try_timed_unlock(struct vault *v)
 	vault_id_hex(v, id);
 	r = unlock_fetch(id, key, NULL);
 	/* version 2: the timed slot's secret key; version 1: the data key */
-	if (r == FBV_OK && v->version == FBV_VERSION2)
+	if (r == FBV_OK && v->version >= FBV_VERSION2)
 		r = vault_unlock_secret(v, key);
 	else if (r == FBV_OK)
 		r = vault_unlock_key(v, key);
@@ -229,7 +229,7 @@ superseded(const struct vault *v, uint64_t gen)
 
 	if (vault_load(v->path, &now) != FBV_OK)
 		return false;
-	later = now->version == FBV_VERSION2 && now->generation >= gen &&
+	later = now->version >= FBV_VERSION2 && now->generation >= gen &&
 	    memcmp(now->id, v->id, FBV_ID_BYTES) == 0 && vault_reopen(now, v) == FBV_OK;
 	vault_free(now);
 	return later;
@@ -252,7 +252,7 @@ seen_check(struct ctx *c, const struct vault *v)
 		    "%" PRIu64 ", which this machine has opened: an older copy was put back%s; if you "
 		    "restored it on purpose, run again with --accept-rollback", v->path,
 		    v->generation, s.generation, git_rollback_hint(v->path));
-	if (v->version != FBV_VERSION2)
+	if (v->version < FBV_VERSION2)
 		return 0;
 	if (r != FBV_OK || !s.known || c->accept_rollback) {
 		seen_slots(v, s.slots);
@@ -287,7 +287,7 @@ seen_slots_warning(const struct vault *v)
 	struct seen s;
 
 	vault_id_hex(v, id);
-	if (v->version != FBV_VERSION2 || v->key == NULL || seen_read(id, &s) != FBV_OK ||
+	if (v->version < FBV_VERSION2 || v->key == NULL || seen_read(id, &s) != FBV_OK ||
 	    !s.known)
 		return NULL;
 	seen_slots(v, now);

@@ -39,6 +39,7 @@ int aead_open(unsigned char *out, const unsigned char *c, size_t clen,
 enum subkey_id {
 	SUBKEY_HEADER_MAC = 1, SUBKEY_PAYLOAD = 2,          /* vault format 1 */
 	SUBKEY_HEADER_MAC_V2 = 3, SUBKEY_PAYLOAD_V2 = 4,    /* vault format 2 */
+	SUBKEY_HEADER_MAC_V3 = 5, SUBKEY_PAYLOAD_V3 = 6,    /* vault format 3 */
 };
 void subkey_derive(unsigned char out[FBV_KEY_BYTES], enum subkey_id id,
     const unsigned char key[FBV_KEY_BYTES]);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -143,6 +144,70 @@ secret_free(void *p)
 		arena_free(p);
 	else
 		sodium_free(p); /* zeroes before unmapping */
+}
+
+/* A mapping could not be locked: its pages may be in swap, where mincore()
+ * does not see them. */
+static bool map_unlocked;
+
+static size_t
+page_round(size_t n, size_t page)
+{
+	return (n + page - 1) & ~(page - 1);
+}
+
+void *
+secret_map(size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size;
+	unsigned char *base;
+
+	if (!ARENA)
+		return secret_alloc(len);
+	if (len == 0 || len > SIZE_MAX - 3 * page)
+		return NULL;
+	size = page_round(len, page);
+	base = mmap(NULL, size + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	    -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mprotect(base + page, size, PROT_READ | PROT_WRITE) != 0) {
+		munmap(base, size + 2 * page);
+		return NULL;
+	}
+	(void)madvise(base + page, size, MADV_DONTDUMP);
+	if (mlock2(base + page, size, MLOCK_ONFAULT) != 0) {
+		unlocked += len;
+		map_unlocked = true;
+	}
+	return base + page;
+}
+
+void
+secret_unmap(void *p, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size, i, n;
+	unsigned char *q = p, *vec = NULL;
+
+	if (p == NULL)
+		return;
+	if (!ARENA) {
+		secret_free(p);
+		return;
+	}
+	size = page_round(len, page);
+	n = size / page;
+	/* Only touched pages hold anything; when the kernel cannot say which
+	 * (or locking failed and some may be in swap), every page is wiped. */
+	if (!map_unlocked && (vec = malloc(n)) != NULL && mincore(q, size, vec) == 0) {
+		for (i = 0; i < n; i++)
+			if (vec[i] & 1)
+				sodium_memzero(q + i * page, page);
+	} else {
+		sodium_memzero(q, size);
+	}
+	free(vec);
+	munmap(q - page, size + 2 * page);
 }
 
 void

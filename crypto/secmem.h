@@ -14,6 +14,15 @@ void secret_free(void *p);
  * (RLIMIT_MEMLOCK): they may reach swap. */
 size_t secret_unlocked_bytes(void);
 
+/* A large secret of which only parts may ever be used (a big vault's
+ * payload, of which a get decrypts the few segments it reads): between
+ * guard pages, out of core dumps, its pages locked as they are first
+ * touched (mlock2 MLOCK_ONFAULT) rather than all at once. secret_unmap()
+ * wipes the pages that were touched (mincore) and unmaps it. Sanitizer and
+ * fuzzing builds use secret_alloc(). */
+void *secret_map(size_t len);
+void secret_unmap(void *p, size_t len);
+
 /* A growable byte buffer that wipes itself (openssh's sshbuf, in small). */
 struct sbuf {
 	unsigned char *data;

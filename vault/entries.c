@@ -61,6 +61,7 @@ entries_free(struct entries *es)
 	free(es->v);
 	free(es->names);
 	free(es->off);
+	free(es->voff);
 	memset(es, 0, sizeof(*es));
 }
 
@@ -237,9 +238,12 @@ meta_check(const unsigned char *m, size_t len)
 	return FBV_OK;
 }
 
-/* Checks one entry where it lies; *name and *nlen: its name. */
+/* Checks one entry where it lies; *name and *nlen: its name, *vlen: its
+ * value's length. In a version 3 directory (apart) the value's bytes are
+ * not there. */
 static int
-entry_check(struct reader *r, const unsigned char **name, size_t *nlen)
+entry_check(struct reader *r, bool apart, const unsigned char **name, size_t *nlen,
+    size_t *vlen)
 {
 	const unsigned char *p;
 	uint64_t n;
@@ -249,8 +253,11 @@ entry_check(struct reader *r, const unsigned char **name, size_t *nlen)
 		return FBV_ERR_CORRUPT;
 	*name = p;
 	*nlen = n;
-	if (reader_uint(r, 4, &n) != 0 || n > FBV_VALUE_MAX || reader_take(r, n) == NULL ||
-	    reader_take(r, 16) == NULL ||
+	if (reader_uint(r, 4, &n) != 0 || n > FBV_VALUE_MAX ||
+	    (!apart && reader_take(r, n) == NULL))
+		return FBV_ERR_CORRUPT;
+	*vlen = n;
+	if (reader_take(r, 16) == NULL ||
 	    reader_uint(r, 2, &n) != 0 || (p = reader_take(r, n)) == NULL ||
 	    meta_check(p, n) != FBV_OK)
 		return FBV_ERR_CORRUPT;
@@ -261,7 +268,7 @@ entry_check(struct reader *r, const unsigned char **name, size_t *nlen)
  * to the name block (with its NUL), value and metadata pointing into the
  * payload. */
 static void
-entry_fill(struct entries *es, size_t i)
+entry_fill(struct entries *es, size_t i, bool value)
 {
 	struct entry *e = &es->v[i];
 	const unsigned char *p = es->raw + es->off[i];
@@ -273,8 +280,19 @@ entry_fill(struct entries *es, size_t i)
 	es->names_used += n + 1;
 	p += 2 + n;
 	e->value_len = le_get32(p);
-	e->value = (unsigned char *)(uintptr_t)(p + 4);
-	p += 4 + e->value_len;
+	if (es->voff != NULL) {
+		if (value) {
+			e->value = es->values + es->voff[i];
+			if (e->value_len > 0)
+				es->need(es->need_ctx, e->value, e->value_len);
+		} else {
+			e->value_pending = true;
+		}
+		p += 4;
+	} else {
+		e->value = (unsigned char *)(uintptr_t)(p + 4);
+		p += 4 + e->value_len;
+	}
 	e->created = (int64_t)le_get64(p);
 	e->updated = (int64_t)le_get64(p + 8);
 	e->meta_len = le_get16(p + 16);
@@ -290,8 +308,24 @@ entries_at(const struct entries *es, size_t i)
 	if (i >= es->n)
 		return NULL;
 	if (es->off != NULL && es->v[i].name == NULL)
-		entry_fill(w, i);
+		entry_fill(w, i, true);
+	if (w->v[i].value_pending) {
+		w->v[i].value = w->values + w->voff[i];
+		if (w->v[i].value_len > 0)
+			w->need(w->need_ctx, w->v[i].value, w->v[i].value_len);
+		w->v[i].value_pending = false;
+	}
 	return &w->v[i];
+}
+
+const struct entry *
+entries_head(const struct entries *es, size_t i)
+{
+	if (i >= es->n)
+		return NULL;
+	if (es->off != NULL && es->v[i].name == NULL)
+		entry_fill((struct entries *)(uintptr_t)es, i, false);
+	return &es->v[i];
 }
 
 void
@@ -301,10 +335,14 @@ entries_fill(struct entries *es)
 
 	if (es->off == NULL)
 		return;
+	if (es->voff != NULL && es->values_len > 0)
+		es->need(es->need_ctx, es->values, es->values_len);  /* at once */
 	for (i = 0; i < es->n; i++)
 		entries_at(es, i);
 	free(es->off);
 	es->off = NULL;
+	free(es->voff);
+	es->voff = NULL;
 }
 
 /* Checks every entry where it lies (names, lengths, order, metadata) and
@@ -317,7 +355,7 @@ entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 {
 	struct reader r = { plain, len, 0 };
 	const unsigned char *name, *prev = NULL;
-	size_t nlen, prev_len = 0;
+	size_t nlen, vlen, prev_len = 0;
 	uint64_t count, i;
 	int c;
 
@@ -330,7 +368,7 @@ entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 		return FBV_ERR_NOMEM;
 	for (i = 0; i < count; i++) {
 		es->off[i] = (uint32_t)r.off;
-		if (entry_check(&r, &name, &nlen) != FBV_OK)
+		if (entry_check(&r, false, &name, &nlen, &vlen) != FBV_OK)
 			goto corrupt;
 		if (prev != NULL) {
 			c = memcmp(prev, name, prev_len < nlen ? prev_len : nlen);
@@ -350,6 +388,64 @@ entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 	es->n = es->cap = count;
 	es->raw = plain;
 	return FBV_OK;
+corrupt:
+	entries_free(es);
+	return FBV_ERR_CORRUPT;
+}
+
+/* The directory's entries are those of version 1 without the values'
+ * bytes: 24 bytes and the name at least, so count <= D / 25. */
+int
+entries_decode3(struct entries *es, unsigned char *plain, size_t len,
+    void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx)
+{
+	struct reader r = { plain, len, 0 }, d;
+	const unsigned char *name, *prev = NULL, *dir;
+	size_t nlen, vlen, prev_len = 0, total = 0;
+	uint64_t count, dlen, i;
+	int c;
+
+	memset(es, 0, sizeof(*es));
+	if (reader_uint(&r, 4, &count) != 0 || reader_uint(&r, 4, &dlen) != 0 ||
+	    (dir = reader_take(&r, dlen)) == NULL || count > dlen / 25)
+		return FBV_ERR_CORRUPT;
+	d = (struct reader){ dir, dlen, 0 };
+	if (count == 0)
+		return dlen == 0 && reader_left(&r) == 0 ? FBV_OK : FBV_ERR_CORRUPT;
+	if ((es->off = malloc(count * sizeof(*es->off))) == NULL ||
+	    (es->voff = malloc(count * sizeof(*es->voff))) == NULL)
+		goto nomem;
+	for (i = 0; i < count; i++) {
+		es->off[i] = (uint32_t)d.off;
+		es->voff[i] = (uint32_t)total;
+		if (entry_check(&d, true, &name, &nlen, &vlen) != FBV_OK)
+			goto corrupt;
+		if (prev != NULL) {
+			c = memcmp(prev, name, prev_len < nlen ? prev_len : nlen);
+			if (c > 0 || (c == 0 && prev_len >= nlen))
+				goto corrupt;
+		}
+		prev = name;
+		prev_len = nlen;
+		total += vlen;
+		if (total > reader_left(&r))
+			goto corrupt;
+	}
+	if (reader_left(&d) != 0 || total != reader_left(&r))
+		goto corrupt;
+	if ((es->v = calloc(count, sizeof(*es->v))) == NULL ||
+	    (es->names = malloc(dlen)) == NULL)
+		goto nomem;
+	es->n = es->cap = count;
+	es->raw = dir;
+	es->values = plain + r.off;
+	es->values_len = total;
+	es->need = need;
+	es->need_ctx = ctx;
+	return FBV_OK;
+nomem:
+	entries_free(es);
+	return FBV_ERR_NOMEM;
 corrupt:
 	entries_free(es);
 	return FBV_ERR_CORRUPT;
@@ -404,6 +500,45 @@ entries_encode(const struct entries *es, struct sbuf *out)
 	p += 4;
 	for (i = 0; i < es->n; i++)
 		p = entry_encode(p, &es->v[i]);
+	out->len += total;
+	return FBV_OK;
+}
+
+/* Version 3: the count, the directory's length, the directory, the values. */
+int
+entries_encode3(const struct entries *es, struct sbuf *out)
+{
+	size_t i, total = entries_encoded_len(es) + 4, dlen = 0;
+	unsigned char *p, *dir;
+	int r;
+
+	if ((r = sbuf_reserve(out, total)) != FBV_OK)
+		return r;
+	for (i = 0; i < es->n; i++)
+		dlen += 2 + strlen(es->v[i].name) + 4 + 16 + 2 + es->v[i].meta_len;
+	p = out->data + out->len;
+	le_put32(p, (uint32_t)es->n);
+	le_put32(p + 4, (uint32_t)dlen);
+	dir = p + 8;
+	p = dir + dlen;
+	for (i = 0; i < es->n; i++) {
+		const struct entry *e = &es->v[i];
+		size_t nlen = strlen(e->name);
+
+		le_put16(dir, (uint16_t)nlen);
+		memcpy(dir + 2, e->name, nlen);
+		dir += 2 + nlen;
+		le_put32(dir, (uint32_t)e->value_len);
+		le_put64(dir + 4, (uint64_t)e->created);
+		le_put64(dir + 12, (uint64_t)e->updated);
+		le_put16(dir + 20, (uint16_t)e->meta_len);
+		if (e->meta_len > 0)
+			memcpy(dir + 22, e->meta, e->meta_len);
+		dir += 22 + e->meta_len;
+		if (e->value_len > 0)
+			memcpy(p, e->value, e->value_len);
+		p += e->value_len;
+	}
 	out->len += total;
 	return FBV_OK;
 }

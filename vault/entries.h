@@ -20,6 +20,7 @@ struct entry {
 	bool value_owned;       /* secret_alloc()ed by this entry */
 	bool name_owned;        /* malloc()ed by this entry, else in names */
 	bool meta_owned;        /* malloc()ed by this entry, else in the payload */
+	bool value_pending;     /* filled in by entries_head(): value not yet read */
 	int64_t created;
 	int64_t updated;
 	unsigned char *meta;    /* TLV records, not secret */
@@ -38,6 +39,14 @@ struct entries {
 	size_t names_used;
 	const unsigned char *raw; /* the payload they were decoded from */
 	uint32_t *off;          /* where each starts in raw; NULL once all filled */
+	/* Version 3: raw is the directory, and entry i's value lies apart, at
+	 * values + voff[i]; need() makes [p, p + len) decrypted before it is
+	 * used (and does not return if it cannot). */
+	uint32_t *voff;
+	unsigned char *values;
+	size_t values_len;
+	void (*need)(void *ctx, const unsigned char *p, size_t len);
+	void *need_ctx;
 };
 
 int name_check(const char *name);
@@ -46,6 +55,9 @@ void entries_free(struct entries *es);
 /* Entry i (NULL past the end), and the entry named name (NULL if none): a
  * binary search over the sorted names, where they lie while not filled. */
 struct entry *entries_at(const struct entries *es, size_t i);
+/* Entry i's name, times and metadata, without reading its value (value is
+ * NULL while value_pending; entries_at() reads it). */
+const struct entry *entries_head(const struct entries *es, size_t i);
 struct entry *entries_find(const struct entries *es, const char *name);
 /* Fills in every entry (the array is then complete, as an edit needs). */
 void entries_fill(struct entries *es);
@@ -58,9 +70,15 @@ int entries_remove(struct entries *es, const char *name);
  * outlive es; it makes three allocations whatever the count (offsets, the
  * array, the name block), and fills in entries as they are used. */
 int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
-/* The exact length entries_encode() appends. */
+/* The same for version 3 (format.h): plain is the entry count, the
+ * directory and the values; the directory is checked, the values are
+ * used through need. */
+int entries_decode3(struct entries *es, unsigned char *plain, size_t len,
+    void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx);
+/* The exact length entries_encode() appends; version 3's is 4 more. */
 size_t entries_encoded_len(const struct entries *es);
 int entries_encode(const struct entries *es, struct sbuf *out);
+int entries_encode3(const struct entries *es, struct sbuf *out);
 
 int meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *len);
 bool meta_has(const struct entry *e, enum meta_tag tag);

@@ -1,6 +1,6 @@
 /*
  * The fbvault file format. Every integer is little-endian. fbvault writes
- * version 2 and reads versions 1 and 2; the first save of a version 1 vault
+ * version 3 and reads versions 1, 2 and 3; the first save of an older vault
  * converts it.
  *
  * == Version 1 ==================================================================
@@ -151,6 +151,46 @@
  *  the vault must equal the key that opened its stanza; a public key of
  *  small order (no one holds its secret, no stanza can be sealed to it) is
  *  refused, in a record and when a slot is added.
+ *
+ * == Version 3 ==================================================================
+ *
+ * Version 2 with the payload sealed in segments, so that a reader decrypts
+ * only the part it needs (a get at 10,000 entries, the names and one value;
+ * a list, no value at all) while the whole payload stays one encrypted
+ * stream under one key fresh on every save: the file still shows only the
+ * payload's total length, not how many entries it holds or how long each is.
+ * Slots, stanzas, keys and their rules are those of version 2.
+ *
+ *  offset  size  field
+ *  ------  ----  ---------------------------------------------------------
+ *       0    37  magic, version 3, flags 0, vault id, generation, n: as in
+ *                version 2
+ *      37     .  n key slots, as in version 2
+ *       H    32  header MAC: keyed BLAKE2b-256 of bytes [0, H) under subkey 5
+ *                of this save's data key
+ *    H+32    16  segment nonce prefix, fresh on every save
+ *    H+48     4  payload plaintext length L, 1..256 MiB
+ *    H+52     .  the payload in S = ceil(L / 65536) segments; segment i holds
+ *                plaintext bytes [65536 i, min(L, 65536 (i + 1))), sealed
+ *                with XChaCha20-Poly1305 under subkey 6 of this save's data
+ *                key, nonce = prefix || i (8 bytes), associated data = bytes
+ *                [0, H+52): the header with its MAC, the prefix and L. Each
+ *                is its plaintext and a 16-byte tag. A segment moved,
+ *                dropped, repeated or taken from another save, and a header
+ *                or length changed, never verify.
+ *  H+52+L+16S    end of file; trailing bytes are refused
+ *
+ * Payload plaintext: the slot records, as in version 2; then
+ *    +0  4  entry count N
+ *    +4  4  directory length D
+ *    +8  D  the directory: N entries sorted by name, names unique, each
+ *           encoded as in version 1 without the value's bytes: name length,
+ *           name, value length, created, updated, metadata length, metadata
+ *  +8+D  .  the values, in directory order, nothing between them; their
+ *           lengths add up to the rest of the payload exactly
+ * A reader decrypts the segments holding the slot records and the
+ * directory (it checks all of it), and then each value's segments when that
+ * value is used; an edit or a save decrypts every segment first.
  */
 #ifndef FBV_FORMAT_H
 #define FBV_FORMAT_H
@@ -159,6 +199,10 @@
 #define FBV_MAGIC_BYTES 8
 #define FBV_VERSION 1
 #define FBV_VERSION2 2
+#define FBV_VERSION3 3
+#define FBV3_SEGMENT_BYTES 65536
+#define FBV3_PREFIX_NONCE_BYTES 16
+#define FBV3_TRAILER_BYTES (32 + FBV3_PREFIX_NONCE_BYTES + 4)  /* MAC, prefix, L */
 #define FBV_GEN_OFF 28
 #define FBV2_PREFIX_BYTES 36         /* magic, version, flags, id, generation */
 #define FBV_ID_BYTES 16

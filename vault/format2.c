@@ -8,6 +8,7 @@
 #include "../crypto/le.h"
 #include "../crypto/recipient.h"
 #include "format2.h"
+#include "format3.h"
 #include "store.h"
 #include "wire.h"
 
@@ -200,6 +201,8 @@ v2_open_payload(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 	size_t adlen;
 	int r;
 
+	if (v->version == FBV_VERSION3)
+		return v3_open_payload(v, key);
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, key);
 	if ((r = mac_verify(v->mac, v->hdr, v->hdr_len, sub)) != FBV_OK ||
 	    vault_payload_is_open(v) || (r = payload_ad(v, &ad, &adlen)) != FBV_OK)
@@ -231,8 +234,14 @@ v2_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES], size_t sl
 		r = FBV_ERR_CORRUPT;
 		goto out;
 	}
-	if (!was_open && ((r = check_records(v, slot, kp != NULL)) != FBV_OK ||
-	    (r = entries_decode(&v->entries, v->plain.data + used, v->plain.len - used)) != FBV_OK))
+	if (!was_open && (r = check_records(v, slot, kp != NULL)) != FBV_OK)
+		goto out;
+	if (!was_open && v->version == FBV_VERSION3)
+		r = entries_decode3(&v->entries, v->plain.data + used, v->plain.len - used,
+		    v3_need, v);
+	else if (!was_open)
+		r = entries_decode(&v->entries, v->plain.data + used, v->plain.len - used);
+	if (r != FBV_OK)
 		goto out;
 	r = keep_key(v, key, kp);
 out:
@@ -510,7 +519,7 @@ put_header(const struct vault *v, uint64_t gen, struct sbuf *out)
 	int r;
 
 	if ((r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, FBV_VERSION2)) != FBV_OK ||
+	    (r = sbuf_put_u16(out, FBV_VERSION3)) != FBV_OK ||
 	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
 	    (r = sbuf_put(out, v->id, FBV_ID_BYTES)) != FBV_OK ||
 	    (r = sbuf_put_u64(out, gen)) != FBV_OK ||
@@ -527,10 +536,10 @@ put_header(const struct vault *v, uint64_t gen, struct sbuf *out)
 static int
 put_plain(const struct vault *v, struct sbuf *out)
 {
-	size_t i, total = 1 + entries_encoded_len(&v->entries) + FBV_TAG_BYTES;
+	size_t i, total = 1 + entries_encoded_len(&v->entries) + 4;
 	int r;
 
-	/* One exact reservation, with room for the tag of the sealing in place. */
+	/* One exact reservation. */
 	for (i = 0; i < v->nslots; i++)
 		total += 3 + v->slots[i].rec_len;
 	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
@@ -541,30 +550,31 @@ put_plain(const struct vault *v, struct sbuf *out)
 		    (r = sbuf_put_u16(out, v->slots[i].rec_len)) != FBV_OK ||
 		    (r = sbuf_put(out, v->slots[i].rec, v->slots[i].rec_len)) != FBV_OK)
 			return r;
-	return entries_encode(&v->entries, out);
+	return entries_encode3(&v->entries, out);
 }
 
-/* What the file now is becomes v's: header, MAC, nonce, the payload's
- * length and tag (not its bytes: the entries are what it holds), key. */
+/* What the file now is becomes v's: header, MAC, prefix, length, the last
+ * tag (not the payload's bytes: the entries are what it holds), key. */
 static int
-adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned char *cipher,
+adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned char *c,
     size_t clen, const unsigned char key[FBV_KEY_BYTES], uint64_t gen)
 {
 	unsigned char *hdr;
+	int r;
 
 	if ((hdr = malloc(hdr_len)) == NULL)
 		return FBV_ERR_NOMEM;
+	if ((r = v3_adopt(v, file, hdr_len, c, clen)) != FBV_OK) {
+		free(hdr);
+		return r;
+	}
 	memcpy(hdr, file->data, hdr_len);
 	free(v->hdr);
 	v->hdr = hdr;
 	v->hdr_len = hdr_len;
-	memcpy(v->mac, file->data + hdr_len, FBV_MAC_BYTES);
-	memcpy(v->nonce, file->data + hdr_len + FBV_MAC_BYTES, FBV_NONCE_BYTES);
-	memcpy(v->tag, cipher + clen - FBV_TAG_BYTES, FBV_TAG_BYTES);
-	v->cipher_len = clen;
 	memcpy(v->key, key, FBV_KEY_BYTES);
 	v->generation = gen;
-	v->version = FBV_VERSION2;
+	v->version = FBV_VERSION3;
 	v->dirty = v->changed = false;
 	return FBV_OK;
 }
@@ -572,9 +582,8 @@ adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned c
 int
 v2_save(struct vault *v, bool exclusive)
 {
-	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES], nonce[FBV_NONCE_BYTES];
 	struct sbuf file, plain;
-	unsigned char *key = NULL;
+	unsigned char *key = NULL, *c = NULL;
 	uint64_t gen = v->generation + 1;
 	size_t hdr_len = 0, clen = 0;
 	int r;
@@ -585,37 +594,26 @@ v2_save(struct vault *v, bool exclusive)
 		r = FBV_ERR_INVALID;
 		goto out;
 	}
+	/* every entry, while the key that opened them is at hand */
+	if ((r = vault_open_all(v)) != FBV_OK)
+		goto out;
 	drop_expired(v, (int64_t)time(NULL));
 	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
 		r = FBV_ERR_NOMEM;
 		goto out;
 	}
 	random_bytes(key, FBV_KEY_BYTES);
-	random_bytes(nonce, sizeof(nonce));
 	if ((r = wrap_all(v, key, gen)) != FBV_OK || (r = put_header(v, gen, &file)) != FBV_OK ||
 	    (r = put_plain(v, &plain)) != FBV_OK)
 		goto out;
 	hdr_len = file.len;
-	clen = plain.len + FBV_TAG_BYTES;
-	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, key);
-	mac_compute(mac, file.data, file.len, sub);
-	if ((r = sbuf_put(&file, mac, sizeof(mac))) != FBV_OK ||
-	    (r = sbuf_put(&file, nonce, sizeof(nonce))) != FBV_OK ||
-	    (r = sbuf_put_u32(&file, (uint32_t)clen)) != FBV_OK)
-		goto out;
-	if (file.len + clen > FBV_FILE_MAX) {
-		r = FBV_ERR_TOO_LARGE;
-		goto out;
-	}
-	/* sealed where it was encoded (put_plain left room for the tag) */
-	subkey_derive(sub, SUBKEY_PAYLOAD_V2, key);
-	aead_seal(plain.data, plain.data, plain.len, file.data, file.len, nonce, sub);
-	if ((r = store_write_parts(v->path, file.data, file.len, plain.data, clen,
+	if ((r = v3_seal(v, &file, &plain, key, &c, &clen)) != FBV_OK ||
+	    (r = store_write_parts(v->path, file.data, file.len, c, clen,
 	    exclusive ? STORE_EXCLUSIVE : 0)) != FBV_OK ||
-	    (r = adopt(v, &file, hdr_len, plain.data, clen, key, gen)) != FBV_OK)
+	    (r = adopt(v, &file, hdr_len, c, clen, key, gen)) != FBV_OK)
 		goto out;
 out:
-	sodium_memzero(sub, sizeof(sub));
+	free(c);
 	secret_free(key);
 	sbuf_free(&plain);
 	sbuf_free(&file);

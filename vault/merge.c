@@ -209,8 +209,8 @@ vault_merge(struct vault *ours, const struct vault *base, const struct vault *th
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (ours->version != FBV_VERSION2 || base->version != FBV_VERSION2 ||
-	    theirs->version != FBV_VERSION2)
+	if (ours->version < FBV_VERSION2 || base->version < FBV_VERSION2 ||
+	    theirs->version < FBV_VERSION2)
 		return FBV_ERR_VERSION;
 	if (memcmp(ours->id, base->id, FBV_ID_BYTES) != 0 ||
 	    memcmp(ours->id, theirs->id, FBV_ID_BYTES) != 0)

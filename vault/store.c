@@ -211,6 +211,37 @@ pread_full(int fd, void *buf, size_t len, off_t at)
 }
 
 int
+store_pread(int fd, void *buf, size_t len, uint64_t at)
+{
+	return pread_full(fd, buf, len, (off_t)at);
+}
+
+int
+store_open_read(const char *path, int *fd, size_t *size, bool *shared)
+{
+	struct stat st;
+	int r, saved;
+
+	if ((r = dir_check(path)) != FBV_OK)
+		return r;
+	if ((*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno_to_err();
+	if ((r = check_fd(*fd, shared)) == FBV_OK && fstat(*fd, &st) != 0)
+		r = FBV_ERR_SYSTEM;
+	if (r == FBV_OK && (uint64_t)st.st_size > FBV_FILE_MAX)
+		r = FBV_ERR_TOO_LARGE;
+	if (r == FBV_OK) {
+		*size = (size_t)st.st_size;
+		return FBV_OK;
+	}
+	saved = errno;
+	close(*fd);
+	*fd = -1;
+	errno = saved;
+	return r;
+}
+
+int
 store_read_ends(const char *path, unsigned char *head, size_t head_len,
     unsigned char *tail, size_t tail_len, size_t *size)
 {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* $FBVAULT_PATH, else $XDG_DATA_HOME/fbvault/vault, else
  * ~/.local/share/fbvault/vault. Returns a malloc()ed string. */
@@ -21,6 +22,11 @@ int store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *
 /* store_read_shared() into secret memory (secret_free() it): a vault's
  * payload is decrypted where it was read (vault_load()). */
 int store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared);
+/* The vault file open for reading, with store_read_shared()'s checks, and
+ * its size; and reading len bytes at offset at (FBV_ERR_SYSTEM with EIO if
+ * the file is shorter). */
+int store_open_read(const char *path, int *fd, size_t *size, bool *shared);
+int store_pread(int fd, void *buf, size_t len, uint64_t at);
 /* The first head_len and last tail_len bytes of a vault, and its size,
  * with the checks of store_read_shared() (FBV_ERR_CORRUPT when it is
  * shorter than both). */

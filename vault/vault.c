@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -7,6 +8,7 @@
 #include "../crypto/le.h"
 #include "../crypto/recipient.h"
 #include "format2.h"
+#include "format3.h"
 #include "store.h"
 #include "vault.h"
 #include "wire.h"
@@ -25,6 +27,7 @@ vault_free(struct vault *v)
 	if (v == NULL)
 		return;
 	entries_free(&v->entries);
+	v3_free(v);
 	sbuf_free(&v->plain);
 	secret_free(v->key);
 	x25519_keypair_free(v->cred);
@@ -46,6 +49,7 @@ vault_new(const char *path)
 	if (v == NULL)
 		return NULL;
 	sbuf_init(&v->plain, FBV_PAYLOAD_MAX);
+	v->fd = -1;
 	if ((v->path = strdup(path)) == NULL) {
 		free(v);
 		return NULL;
@@ -88,7 +92,7 @@ vault_kdf_params(const struct vault *v, uint64_t *ops, uint64_t *mem)
 static int
 slot_check(const struct vault *v, const struct slot *s)
 {
-	if (v->version == FBV_VERSION2)
+	if (v->version >= FBV_VERSION2)
 		return v2_slot_check(s);
 	switch (s->type) {
 	case FBV_SLOT_PASSPHRASE:
@@ -110,7 +114,7 @@ parse_slots(struct vault *v, struct reader *r)
 	uint64_t n, type, len;
 	const unsigned char *p;
 	/* at most one slot of each of these types */
-	uint8_t unique_max = v->version == FBV_VERSION2 ? FBV_SLOT_TIMED : FBV_SLOT_KEYRING;
+	uint8_t unique_max = v->version >= FBV_VERSION2 ? FBV_SLOT_TIMED : FBV_SLOT_KEYRING;
 	size_t i;
 	int ret;
 
@@ -151,14 +155,14 @@ parse_prefix(struct vault *v, struct reader *r)
 		return FBV_ERR_BAD_MAGIC;
 	if (reader_uint(r, 2, &version) != 0)
 		return FBV_ERR_CORRUPT;
-	if (version != FBV_VERSION && version != FBV_VERSION2)
+	if (version != FBV_VERSION && version != FBV_VERSION2 && version != FBV_VERSION3)
 		return FBV_ERR_VERSION;
 	v->version = (uint16_t)version;
 	if (reader_uint(r, 2, &flags) != 0 || flags != 0 ||
 	    (p = reader_take(r, FBV_ID_BYTES)) == NULL)
 		return FBV_ERR_CORRUPT;
 	memcpy(v->id, p, FBV_ID_BYTES);
-	if (version == FBV_VERSION2 && reader_uint(r, 8, &v->generation) != 0)
+	if (version >= FBV_VERSION2 && reader_uint(r, 8, &v->generation) != 0)
 		return FBV_ERR_CORRUPT;
 	return FBV_OK;
 }
@@ -199,11 +203,20 @@ parse_payload(struct vault *v, struct reader *r, unsigned char *own, size_t own_
 	return FBV_OK;
 }
 
+/* Where a version 3 file's bytes come from: buf holds its first len bytes
+ * (all of them, or the rest is read from fd); the vault takes buf, if cbuf,
+ * and fd. */
+struct source {
+	size_t file_len;
+	int fd;
+	unsigned char *cbuf;
+};
+
 /* On success the vault owns own (if not NULL), which must be buf, in secret
- * memory with room for own_cap bytes. */
+ * memory with room for own_cap bytes; and what src gives. */
 static int
 parse_buf(const char *path, const unsigned char *buf, size_t len, unsigned char *own,
-    size_t own_cap, struct vault **out)
+    size_t own_cap, struct source *src, struct vault **out)
 {
 	struct reader r = { buf, len, 0 };
 	struct vault *v;
@@ -213,13 +226,34 @@ parse_buf(const char *path, const unsigned char *buf, size_t len, unsigned char 
 		return FBV_ERR_NOMEM;
 	if ((ret = parse_prefix(v, &r)) != FBV_OK || (ret = parse_slots(v, &r)) != FBV_OK)
 		goto fail;
+	if (v->version == FBV_VERSION3) {
+		v->file_len = src != NULL ? src->file_len : len;
+		v->cbuf_len = len;
+		if (src != NULL && src->cbuf != NULL) {
+			v->cbuf = src->cbuf;
+			src->cbuf = NULL;
+		} else if ((v->cbuf = malloc(len)) == NULL) {
+			ret = FBV_ERR_NOMEM;
+			goto fail;
+		} else {
+			memcpy(v->cbuf, buf, len);
+		}
+		if (src != NULL) {
+			v->fd = src->fd;
+			src->fd = -1;
+		}
+	}
 	v->hdr_len = r.off;
 	if ((v->hdr = malloc(v->hdr_len)) == NULL) {
 		ret = FBV_ERR_NOMEM;
 		goto fail;
 	}
 	memcpy(v->hdr, buf, v->hdr_len);
-	if ((ret = parse_payload(v, &r, own, own_cap)) != FBV_OK)
+	if (v->version == FBV_VERSION3)
+		ret = v3_parse_payload(v, &r);
+	else
+		ret = parse_payload(v, &r, own, own_cap);
+	if (ret != FBV_OK)
 		goto fail;
 	*out = v;
 	return FBV_OK;
@@ -231,23 +265,63 @@ fail:
 int
 vault_parse(const char *path, const unsigned char *buf, size_t len, struct vault **out)
 {
-	return parse_buf(path, buf, len, NULL, 0, out);
+	return parse_buf(path, buf, len, NULL, 0, NULL, out);
+}
+
+/* Read first: a small vault whole, a version 3 vault's header and first
+ * segment (format.h: the header is at most 16 slots of 188 bytes). */
+#define HEAD_READ (FBV3_SEGMENT_BYTES + 8192)
+
+/* Versions 1 and 2 are decrypted whole, where they were read: in secret
+ * memory. */
+static int
+load_whole(const char *path, int fd, const unsigned char *head, size_t head_len,
+    size_t size, struct vault **out)
+{
+	unsigned char *buf;
+	int r;
+
+	if ((buf = secret_alloc(size + 1)) == NULL)
+		return FBV_ERR_NOMEM;
+	memcpy(buf, head, head_len);
+	if ((r = store_pread(fd, buf + head_len, size - head_len, head_len)) != FBV_OK ||
+	    (r = parse_buf(path, buf, size, buf, size, NULL, out)) != FBV_OK)
+		secret_free(buf);
+	return r;
 }
 
 int
 vault_load(const char *path, struct vault **out)
 {
-	unsigned char *buf;
-	size_t len;
+	struct source src = { 0, -1, NULL };
+	size_t size, head;
 	bool shared;
-	int r;
+	int fd, r;
 
-	if ((r = store_read_secret(path, &buf, &len, &shared)) != FBV_OK)
+	if ((r = store_open_read(path, &fd, &size, &shared)) != FBV_OK)
 		return r;
-	if ((r = parse_buf(path, buf, len, buf, len, out)) != FBV_OK) {
-		secret_free(buf);
-		return r;
+	head = size < HEAD_READ ? size : HEAD_READ;
+	if ((src.cbuf = malloc(head + 1)) == NULL)
+		r = FBV_ERR_NOMEM;
+	else
+		r = store_pread(fd, src.cbuf, head, 0);
+	if (r == FBV_OK && head >= FBV_MAGIC_BYTES + 2 &&
+	    le_get16(src.cbuf + FBV_MAGIC_BYTES) == FBV_VERSION3) {
+		src.file_len = size;
+		src.fd = head < size ? fd : -1;
+		if (src.fd >= 0)
+			fd = -1;        /* the vault reads the rest when needed */
+		r = parse_buf(path, src.cbuf, head, NULL, 0, &src, out);
+	} else if (r == FBV_OK) {
+		r = load_whole(path, fd, src.cbuf, head, size, out);
 	}
+	if (src.fd >= 0)
+		close(src.fd);
+	if (fd >= 0)
+		close(fd);
+	free(src.cbuf);
+	if (r != FBV_OK)
+		return r;
 	/* Readable by others (a git clone under umask 022) is accepted only
 	 * when no slot can be attacked offline: recipient, keyring and timed
 	 * slots need a 32-byte key; a passphrase slot needs only guessing. */
@@ -287,6 +361,10 @@ void
 vault_payload_wipe(struct vault *v)
 {
 	entries_free(&v->entries);
+	if (v->version == FBV_VERSION3) {
+		v3_wipe(v);
+		return;
+	}
 	sbuf_reset(&v->plain);
 	v->cipher = v->plain.data;
 }
@@ -294,7 +372,8 @@ vault_payload_wipe(struct vault *v)
 int
 vault_file_same(const struct vault *v, bool *same)
 {
-	size_t n = v->hdr_len + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4, size;
+	size_t n = v->hdr_len + (v->version == FBV_VERSION3 ? FBV3_TRAILER_BYTES :
+	    FBV_MAC_BYTES + FBV_NONCE_BYTES + 4), size;
 	unsigned char tag[FBV_TAG_BYTES];
 	unsigned char *head;
 	int r;
@@ -307,6 +386,12 @@ vault_file_same(const struct vault *v, bool *same)
 	r = store_read_ends(v->path, head, n, tag, sizeof(tag), &size);
 	if (r == FBV_ERR_CORRUPT)
 		r = FBV_OK;     /* too short to be v: not the same */
+	else if (r == FBV_OK && v->version == FBV_VERSION3)
+		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
+		    memcmp(head + v->hdr_len, v->mac, FBV_MAC_BYTES) == 0 &&
+		    memcmp(head + v->hdr_len + FBV_MAC_BYTES, v->prefix,
+		    FBV3_PREFIX_NONCE_BYTES) == 0 && le_get32(head + n - 4) == v->plain_len &&
+		    memcmp(tag, v->tag, sizeof(tag)) == 0;
 	else if (r == FBV_OK)
 		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
 		    memcmp(head + v->hdr_len, v->mac, FBV_MAC_BYTES) == 0 &&
@@ -324,7 +409,7 @@ vault_unlock_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES])
 	bool was_open = vault_payload_is_open(v);
 	int r;
 
-	if (v->version == FBV_VERSION2)
+	if (v->version >= FBV_VERSION2)
 		return v2_unlock_key(v, key, 0, NULL);
 	subkey_derive(sub, SUBKEY_HEADER_MAC, key);
 	r = mac_verify(v->mac, v->hdr, v->hdr_len, sub);
@@ -404,7 +489,7 @@ vault_unlock_passphrase_kek(struct vault *v, const unsigned char kek[FBV_KEY_BYT
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	if (v->version == FBV_VERSION2)
+	if (v->version >= FBV_VERSION2)
 		return v2_unlock_sealed(v, FBV_SLOT_PASSPHRASE, kek);
 	return slot_unwrap(v, s, FBV_PASS_SLOT_AD, kek);
 }
@@ -432,7 +517,7 @@ vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 
 	if (s == NULL)
 		return FBV_ERR_NO_SLOT;
-	if (v->version == FBV_VERSION2)
+	if (v->version >= FBV_VERSION2)
 		r = v2_unlock_sealed(v, FBV_SLOT_KEYRING, kek);
 	else
 		r = slot_unwrap(v, s, 0, kek);
@@ -442,7 +527,7 @@ vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES])
 int
 vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES])
 {
-	if (v->version != FBV_VERSION2)
+	if (v->version < FBV_VERSION2)
 		return FBV_ERR_NO_SLOT;
 	return v2_unlock_secret(v, sk, 0);
 }
@@ -450,7 +535,7 @@ vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES])
 int
 vault_reopen(struct vault *fresh, const struct vault *opened)
 {
-	if (fresh->version == FBV_VERSION2 && opened->cred != NULL)
+	if (fresh->version >= FBV_VERSION2 && opened->cred != NULL)
 		return vault_unlock_secret(fresh, opened->cred->sk);
 	if (opened->key == NULL)
 		return FBV_ERR_INVALID;
@@ -505,7 +590,7 @@ vault_set_timed(struct vault *v, const unsigned char pk[FBV_X25519_BYTES], int64
 {
 	unsigned char pre[FBV2_TIMED_STANZA_OFF];
 
-	if (v->version != FBV_VERSION2)
+	if (v->version < FBV_VERSION2)
 		return FBV_ERR_INVALID;
 	le_put64(pre, (uint64_t)expires);
 	return v2_put_slot(v, FBV_SLOT_TIMED, pre, sizeof(pre), pk, true);
@@ -526,7 +611,7 @@ recipient_find(const struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
 int
 vault_add_recipient(struct vault *v, const unsigned char pk[FBV_X25519_BYTES])
 {
-	if (v->version != FBV_VERSION2 || v->key == NULL)
+	if (v->version < FBV_VERSION2 || v->key == NULL)
 		return FBV_ERR_INVALID;
 	if (recipient_find(v, pk) != NULL)
 		return FBV_ERR_EXISTS;
@@ -582,7 +667,7 @@ vault_create(const char *path, const char *pass, size_t len, enum kdf_level leve
 		vault_free(v);
 		return FBV_ERR_NOMEM;
 	}
-	v->version = FBV_VERSION2;
+	v->version = FBV_VERSION3;
 	random_bytes(v->id, FBV_ID_BYTES);
 	random_bytes(v->key, FBV_KEY_BYTES);
 	kdf_level_params(level, &ops, &mem);
@@ -607,6 +692,16 @@ vault_save(struct vault *v, bool exclusive)
 	return v2_save(v, exclusive);
 }
 
+int
+vault_open_all(struct vault *v)
+{
+	if (v->version != FBV_VERSION3)
+		return FBV_OK;
+	if (!vault_payload_is_open(v))
+		return FBV_ERR_INVALID;
+	return v->seg_open == NULL ? FBV_OK : v3_ensure(v, 0, v->plain_len);
+}
+
 size_t
 vault_count(const struct vault *v)
 {
@@ -620,6 +715,12 @@ vault_entry(const struct vault *v, size_t i)
 }
 
 const struct entry *
+vault_entry_head(const struct vault *v, size_t i)
+{
+	return entries_head(&v->entries, i);
+}
+
+const struct entry *
 vault_find(const struct vault *v, const char *name)
 {
 	return entries_find(&v->entries, name);
@@ -629,8 +730,10 @@ int
 vault_put(struct vault *v, const char *name, const unsigned char *value, size_t len,
     bool replace, int64_t now, struct entry **out)
 {
-	int r = entries_put(&v->entries, name, value, len, replace, now, out);
+	int r = vault_open_all(v);
 
+	if (r == FBV_OK)
+		r = entries_put(&v->entries, name, value, len, replace, now, out);
 	if (r == FBV_OK)
 		v->dirty = v->changed = true;
 	return r;
@@ -640,8 +743,12 @@ struct entry *
 vault_edit(struct vault *v, const char *name)
 {
 	struct entry *e;
+	int r;
 
-	entries_fill(&v->entries);      /* an edit has the whole array */
+	/* an edit has the whole array (and a failure to read it is a fault) */
+	if ((r = vault_open_all(v)) != FBV_OK)
+		v3_need(v, v->plain.data, v->plain.len);
+	entries_fill(&v->entries);
 	e = entries_find(&v->entries, name);
 
 	if (e != NULL)
@@ -652,8 +759,10 @@ vault_edit(struct vault *v, const char *name)
 int
 vault_remove(struct vault *v, const char *name)
 {
-	int r = entries_remove(&v->entries, name);
+	int r = vault_open_all(v);
 
+	if (r == FBV_OK)
+		r = entries_remove(&v->entries, name);
 	if (r == FBV_OK)
 		v->dirty = v->changed = true;
 	return r;

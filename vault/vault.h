@@ -45,6 +45,22 @@ struct vault {
 	size_t cipher_len;              /* as read or last written */
 	unsigned char tag[FBV_TAG_BYTES]; /* the payload's last 16 bytes, ditto */
 	struct sbuf plain;              /* decrypted payload: entries point here */
+	/* v3 (format.h): the file's first cbuf_len bytes as read (ordinary
+	 * memory: ciphertext), the rest read from fd when a segment needs
+	 * them; which segments are decrypted in plain, under paykey. */
+	int fd;                         /* -1: cbuf holds the whole file */
+	unsigned char *cbuf;
+	size_t cbuf_len;
+	size_t file_len;
+	size_t seg_off;                 /* where segment 0 starts: H+52 */
+	uint32_t plain_len;             /* L */
+	unsigned char prefix[FBV3_PREFIX_NONCE_BYTES];
+	unsigned char *ad;              /* bytes [0, H+52) */
+	size_t ad_len;
+	unsigned char *paykey;          /* subkey 6, while segments are left */
+	unsigned char *seg_open;        /* one byte per segment */
+	size_t nsegs_open;
+	bool plain_mapped;              /* plain.data is secret_map()ed */
 	struct entries entries;         /* through the functions below only */
 	bool dirty;                     /* entries changed since last seal */
 	bool changed;                   /* anything changed since read */
@@ -91,9 +107,20 @@ int vault_convert(struct vault *v);
  * converted first); exclusive refuses to replace an existing file. */
 int vault_save(struct vault *v, bool exclusive);
 
+/* Every segment of a version 3 vault decrypted, as an edit or a save
+ * needs (nothing to do for versions 1 and 2, decrypted whole). Reading an
+ * entry decrypts what it needs itself; should that fail (the file was
+ * changed in place while it was read), the fault handler is called, which
+ * must not return: the default aborts, the program sets one that says so
+ * and exits. */
+int vault_open_all(struct vault *v);
+void vault_on_fault(void (*handler)(const char *path, int err));
+
 /* The entries of an unlocked vault, sorted by name. */
 size_t vault_count(const struct vault *v);
 const struct entry *vault_entry(const struct vault *v, size_t i);
+/* Entry i without its value (entries_head()): for list and status. */
+const struct entry *vault_entry_head(const struct vault *v, size_t i);
 const struct entry *vault_find(const struct vault *v, const char *name);
 
 /* Entry edits: each marks the vault changed. vault_put() stores a copy of
