@@ -376,7 +376,7 @@ check_seen(struct report *rep, const struct vault *v)
 	if (v->version < FBV_VERSION2) {
 		ck = add(rep, "rollback", ST_WARN, 0, "vault format 1 has no generation: an older "
 		    "copy put back is not noticed");
-		fix(rep, ck, "any write converts it to format 2");
+		fix(rep, ck, "any write converts it to format 3");
 		return;
 	}
 	if (seen_read(id, &s) != FBV_OK || !s.known) {

@@ -379,7 +379,7 @@ edit_commit(struct ctx *c, struct vault_txn *t)
 	txn_abort(t);
 	if (r == FBV_OK) {
 		if (convert)
-			msg("notice: %s is now in vault format 2%s", c->vault_path, kept ?
+			msg("notice: %s is now in vault format 3%s", c->vault_path, kept ?
 			    "; run `fbvault passwd` (and `fbvault keyring enable`, if you use "
 			    "it) so that its format 1 key opens nothing written from now on" : "");
 		return 0;

@@ -1,4 +1,4 @@
-/* Vault format 2 from bytes: vault_parse(), then every way in, and for
+/* Vault formats 2 and 3 from bytes: vault_parse(), then every way in, and for
  * every input that opens, a save and a load that give the same slots,
  * records and entries back.
  *
@@ -8,6 +8,9 @@
  *       has the seeds' KDF inputs, the seeds' passphrase (one KDF run in
  *       all); seeds made with these keys open, so the fuzzer mutates real
  *       files.
+ *   'S' (a segmented payload): as a payload below, in the format 3 layout
+ *       (slot records, entry count, directory, values), sealed here into
+ *       a format 3 file in 64 KiB segments.
  *   anything else (a payload): the rest is a decrypted payload (slot
  *       records, then entries), sealed here into a v2 file with one
  *       recipient slot under a fixed data key, and opened with that key:
@@ -32,6 +35,7 @@
 #include "../crypto/le.h"
 #include "../crypto/recipient.h"
 #include "../vault/format2.h"
+#include "../vault/format3.h"
 #include "../vault/store.h"
 #include "../vault/vault.h"
 #include "fuzz.h"
@@ -85,7 +89,8 @@ check_parsed(const struct vault *v, const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(v->nslots >= 1 && v->nslots <= FBV_SLOTS_MAX);
 	FUZZ_CHECK(v->hdr_len >= FBV2_PREFIX_BYTES + 1 + 3 * v->nslots);
-	FUZZ_CHECK(v->hdr_len + FBV_MAC_BYTES + FBV_NONCE_BYTES + 4 + v->cipher_len == size);
+	FUZZ_CHECK(v->hdr_len + (v->version == FBV_VERSION3 ? FBV3_TRAILER_BYTES :
+	    FBV_MAC_BYTES + FBV_NONCE_BYTES + 4) + v->cipher_len == size);
 	FUZZ_CHECK(memcmp(v->hdr, data, v->hdr_len) == 0);
 	FUZZ_CHECK(v->generation == le_get64(data + FBV_GEN_OFF));
 	FUZZ_CHECK(locked(v));
@@ -167,7 +172,7 @@ open_file(const uint8_t *data, size_t size)
 		FUZZ_CHECK(is_parse_error(r));
 		return;
 	}
-	if (v->version != FBV_VERSION2) {
+	if (v->version < FBV_VERSION2) {
 		vault_free(v);
 		return;
 	}
@@ -195,7 +200,7 @@ open_file(const uint8_t *data, size_t size)
 /* plain sealed into a v2 file under forge2_key; the slot table follows
  * the records' types where they parse, else one recipient slot. */
 static int
-forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen)
+forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen, bool segmented)
 {
 	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES], nonce[FBV_NONCE_BYTES] = { 0 };
 	uint8_t types[FBV_SLOTS_MAX] = { FBV_SLOT_RECIPIENT };
@@ -212,7 +217,8 @@ forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen)
 			types[n++] = FBV_SLOT_RECIPIENT;
 	}
 	if ((r = sbuf_put(out, FBV_MAGIC, FBV_MAGIC_BYTES)) != FBV_OK ||
-	    (r = sbuf_put_u16(out, FBV_VERSION2)) != FBV_OK || (r = sbuf_put_u16(out, 0)) != FBV_OK ||
+	    (r = sbuf_put_u16(out, segmented ? FBV_VERSION3 : FBV_VERSION2)) != FBV_OK ||
+	    (r = sbuf_put_u16(out, 0)) != FBV_OK ||
 	    (r = sbuf_put(out, forge2_id, FBV_ID_BYTES)) != FBV_OK ||
 	    (r = sbuf_put_u64(out, 7)) != FBV_OK || (r = sbuf_put_u8(out, (uint8_t)n)) != FBV_OK)
 		return r;
@@ -231,6 +237,17 @@ forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen)
 			return r;
 	}
 	hdr = out->len;
+	if (segmented) {
+		struct sbuf p = { (unsigned char *)(uintptr_t)plain, plen, plen, plen };
+
+		if (plen == 0)
+			return FBV_ERR_TOO_LARGE;
+		if ((r = v3_seal(NULL, out, &p, forge2_key, &cipher, &n)) != FBV_OK)
+			return r;
+		r = sbuf_put(out, cipher, n);
+		free(cipher);
+		return r;
+	}
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, forge2_key);
 	mac_compute(mac, out->data, hdr, sub);
 	if ((r = sbuf_put(out, mac, sizeof(mac))) != FBV_OK ||
@@ -247,14 +264,19 @@ forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen)
 }
 
 static void
-open_payload(const uint8_t *plain, size_t plen)
+open_payload(const uint8_t *plain, size_t plen, bool segmented)
 {
 	struct sbuf file;
 	struct vault *v;
 	int r;
 
 	sbuf_init(&file, FBV_FILE_MAX);
-	FUZZ_CHECK(forge_payload(&file, plain, plen) == FBV_OK);
+	r = forge_payload(&file, plain, plen, segmented);
+	if (segmented && r == FBV_ERR_TOO_LARGE) {
+		sbuf_free(&file);
+		return;
+	}
+	FUZZ_CHECK(r == FBV_OK);
 	r = vault_parse("fuzz", file.data, file.len, &v);
 	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_DUP_SLOT || r == FBV_ERR_NO_SLOT ||
 	    (r == FBV_ERR_CORRUPT && plen < 4));
@@ -276,7 +298,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0 && data[0] == 'F')
 		open_file(data + 1, size - 1);
 	else if (size > 0)
-		open_payload(data + 1, size - 1);
+		open_payload(data + 1, size - 1, data[0] == 'S');
 	return 0;
 }
 
@@ -288,6 +310,9 @@ write_seeds(const char *dir)
 {
 	static const char entries[] = "\x01\x00\x00\x00" "\x01\x00" "x" "\x01\x00\x00\x00" "v"
 	    "\1\0\0\0\0\0\0\0" "\2\0\0\0\0\0\0\0" "\0\0";
+	/* format 3: count, directory length, the directory, the values */
+	static const char dir3[] = "\x01\x00\x00\x00" "\x19\x00\x00\x00" "\x01\x00" "x"
+	    "\x01\x00\x00\x00" "\1\0\0\0\0\0\0\0" "\2\0\0\0\0\0\0\0" "\0\0" "v";
 	char path[512], file[512];
 	struct vault *v;
 	struct entry *e;
@@ -328,6 +353,13 @@ write_seeds(const char *dir)
 	fwrite("\x01\x04\x20\x00", 1, 4, f);
 	fwrite(forge2_pk, 1, sizeof(forge2_pk), f);
 	fwrite(entries, 1, sizeof(entries) - 1, f);
+	fclose(f);
+	snprintf(file, sizeof(file), "%s/seed-segmented", dir);
+	FUZZ_CHECK((f = fopen(file, "wb")) != NULL);
+	fputc('S', f);
+	fwrite("\x01\x04\x20\x00", 1, 4, f);
+	fwrite(forge2_pk, 1, sizeof(forge2_pk), f);
+	fwrite(dir3, 1, sizeof(dir3) - 1, f);
 	fclose(f);
 	return 0;
 }

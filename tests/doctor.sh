@@ -48,7 +48,7 @@ fbv init 2>/dev/null || exit 1
 echo secret | fbv put plain || exit 1
 expect 0 "healthy vault" -- fbv doctor
 all_ok "healthy vault"
-line ok vault "mode 0600, yours, format version 2"
+line ok vault "mode 0600, yours, format version 3"
 line ok directory "mode 0700"
 line ok kdf "moderate"
 line ok keyring "no keyring slot"

@@ -17,12 +17,26 @@ expect 0 "v1: get" -- v1 get entry
 check "v1: value" -- test "$(cat "$T/out")" = "vector value"
 unchanged "$s" "a read does not convert"
 expect 0 "v1: put converts" -- sh -c 'echo two | env FBVAULT_PASSPHRASE_FILE="$1" "$2" put second' sh "$T/v1pass" "$FBVAULT_BIN"
-err_has "is now in vault format 2"
-check "v1: the file is version 2" -- test "$(version)" = 2
+err_has "is now in vault format 3"
+check "v1: the file is version 3" -- test "$(version)" = 3
 expect 0 "v2: the old entry" -- v1 get entry
 check "v2: old value intact" -- test "$(cat "$T/out")" = "vector value"
 expect 0 "v2: put again" -- sh -c 'echo three | env FBVAULT_PASSPHRASE_FILE="$1" "$2" put third' sh "$T/v1pass" "$FBVAULT_BIN"
 check "the conversion notice is said once" -- test ! -s "$T/err"
+
+# A version 2 vault opens as it is; its first write is in format 3 (same
+# slots and keys: nothing to say).
+cp "$FBVAULT_SRC/tests/vectors/good2.vault" "$FBVAULT_PATH"; chmod 600 "$FBVAULT_PATH"
+s=$(snapshot)
+expect 0 "v2: get" -- v1 get entry
+check "v2: value" -- test "$(cat "$T/out")" = "vector value"
+unchanged "$s" "v2: a read does not convert"
+expect 0 "v2: put writes format 3" -- sh -c 'echo two | env FBVAULT_PASSPHRASE_FILE="$1" "$2" put second' sh "$T/v1pass" "$FBVAULT_BIN"
+check "v2: the file is version 3" -- test "$(version)" = 3
+expect 0 "v3: the old entry" -- v1 get entry
+check "v3: old value intact" -- test "$(cat "$T/out")" = "vector value"
+expect 0 "v3: the new entry" -- v1 get second
+check "v3: new value" -- test "$(cat "$T/out")" = "two"
 
 # Stolen during an unlock: the timed slot's key, read from the kernel as
 # any process of this user can. After lock it opens nothing written.

@@ -25,7 +25,7 @@ tampered() {
 
 tampered 65 "magic" 0 0x01 "not an fbvault vault"
 tampered 65 "magic last byte" 7 0x20 "not an fbvault vault"
-tampered 65 "format version" 8 0x02 "unsupported vault format version"
+tampered 65 "format version" 8 0x04 "unsupported vault format version"
 tampered 65 "format version high byte" 9 0x01 "unsupported vault format version"
 tampered 65 "flags" 10 0x01 "corrupted"
 tampered 65 "flags high byte" 11 0x80 "corrupted"
@@ -53,16 +53,17 @@ tampered 65 "stanza ephemeral key" 145 0x01 "corrupted"
 tampered 65 "stanza tag" 224 0x80 "corrupted"
 tampered 65 "header MAC" "$H" 0x01 "corrupted"
 tampered 65 "header MAC last byte" $((H + 31)) 0x01 "corrupted"
-tampered 65 "payload nonce" $((H + 32)) 0x01 "corrupted"
-tampered 65 "payload length" $((H + 56)) 0x01 "corrupted"
-tampered 65 "payload length high byte" $((H + 59)) 0x01 "corrupted"
-tampered 65 "payload ciphertext" $((H + 60)) 0x01 "corrupted"
+tampered 65 "segment nonce prefix" $((H + 32)) 0x01 "corrupted"
+tampered 65 "segment nonce prefix last byte" $((H + 47)) 0x80 "corrupted"
+tampered 65 "payload length" $((H + 48)) 0x01 "corrupted"
+tampered 65 "payload length high byte" $((H + 51)) 0x01 "corrupted"
+tampered 65 "payload ciphertext" $((H + 52)) 0x01 "corrupted"
 tampered 65 "payload tag" $((size - 1)) 0x01 "corrupted"
 
 # A future format version is refused by name, before anything else.
 restore
-put_byte "$FBVAULT_PATH" 8 3
-expect 65 "format version 3" -- fbv get page/1
+put_byte "$FBVAULT_PATH" 8 4
+expect 65 "format version 4" -- fbv get page/1
 err_has "unsupported vault format version"
 
 # KDF cost: memlimit 2^40 and opslimit 2^32 are refused before any KDF runs.

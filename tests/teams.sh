@@ -236,7 +236,7 @@ out_has "+member $BOB"
 check "log -p holds no value" -- sh -c 'for v; do grep -qF -- "$v" "'"$T/out"'" && exit 1; done; exit 0' _ "${VALUES[@]}"
 put alice page/2002 "PAGETOKEN-wt-2002-Hy"
 expect 0 "git diff of an uncommitted change" -- m alice git diff
-out_has "-fbvault vault, format 2, generation"
+out_has "-fbvault vault, format 3, generation"
 out_has "entry page/2002"
 check "diff holds no value" -- sh -c 'for v; do grep -qF -- "$v" "'"$T/out"'" && exit 1; done; exit 0' _ "${VALUES[@]}"
 check "textconv output is not cached" -- sh -c "! git -C '$T/alice' show-ref | grep -q notes/textconv"

@@ -117,10 +117,10 @@ test_round_trip(void)
 	memcpy(key1, v->key, sizeof(key1));
 	vault_free(v);
 	f1 = snapshot();
-	CHECK(memcmp(f1.p + 8, "\2\0", 2) == 0);
+	CHECK(memcmp(f1.p + 8, "\3\0", 2) == 0);
 	CHECK(open_file("pW", &w) == FBV_ERR_WRONG_PASS);
 	CHECK(open_file("pw", &w) == FBV_OK);
-	CHECK(w->version == FBV_VERSION2 && w->generation == 1 && w->cred != NULL);
+	CHECK(w->version == FBV_VERSION3 && w->generation == 1 && w->cred != NULL);
 	CHECK((e = vault_find(w, "page/1")) != NULL && e->value_len == 8 &&
 	    memcmp(e->value, "EAAtoken", 8) == 0);
 	CHECK(sodium_memcmp(w->key, key1, sizeof(key1)) == 0);
@@ -422,10 +422,10 @@ test_v1_converts(const char *vector)
 	CHECK(open_file(pass, &v) == FBV_OK && v->version == FBV_VERSION && v->cred == NULL);
 	CHECK((e = vault_find(v, "entry")) != NULL && e->value_len == 12);
 	memcpy(key, v->key, sizeof(key));
-	CHECK(vault_save(v, false) == FBV_OK && v->version == FBV_VERSION2 && v->generation == 1);
+	CHECK(vault_save(v, false) == FBV_OK && v->version == FBV_VERSION3 && v->generation == 1);
 	CHECK(!v->v1_key_kept && v->cred != NULL);
 	vault_free(v);
-	CHECK(open_file(pass, &v) == FBV_OK && v->version == FBV_VERSION2);
+	CHECK(open_file(pass, &v) == FBV_OK && v->version == FBV_VERSION3);
 	CHECK((e = vault_find(v, "entry")) != NULL && memcmp(e->value, "vector value", 12) == 0);
 	vault_free(v);
 	free(f.p);

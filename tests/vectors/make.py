@@ -20,7 +20,7 @@ vectors = {
     "short-header": good[:20],
     "wrong-magic": b"FBVAULX\0" + good[8:],
     "version-0": good[:8] + b"\0\0" + good[10:],
-    "version-3": good[:8] + b"\3\0" + good[10:],
+    "version-4": good[:8] + b"\4\0" + good[10:],
     "flags-set": good[:10] + b"\1\0" + good[12:],
     "no-slots": good[:28] + b"\0" + good[H:],
     "seventeen-slots": good[:28] + b"\x11" + slot * 17 + good[H:],
@@ -92,6 +92,56 @@ vectors = {
     "v2-splice-after-mac": good[:H + 32] + nxt[H + 32:],
     "v2-splice-before-ciphertext": good[:H + 60] + nxt[H + 60:],
     "v2-splice-next-header": nxt[:H + 60] + good[H + 60:],
+}
+for name, data in vectors.items():
+    open(name + ".vault", "wb").write(data)
+
+# Format 3: good3.vault and v3-next.vault, made as good2.vault and
+# v2-next.vault were, with fbvault writing format 3. H is the header MAC;
+# then the 16-byte segment nonce prefix, the 4-byte payload length L, and
+# the segments (here one: L bytes and a 16-byte tag).
+good = open("good3.vault", "rb").read()
+nxt = open("v3-next.vault", "rb").read()
+SLOT = 37
+H = SLOT + 3 + 185
+BODY = SLOT + 3
+L = H + 48
+P = H + 52
+slot = good[SLOT:H]
+plen = struct.unpack("<I", good[L:P])[0]
+
+def with_len(buf, n):
+    return buf[:L] + struct.pack("<I", n) + buf[P:]
+
+vectors = {
+    "v3-flags-set": good[:10] + b"\1\0" + good[12:],
+    "v3-as-version-2": good[:8] + b"\2\0" + good[10:],
+    "v3-generation-changed": flip(good, GEN),
+    "v3-no-slots": good[:36] + b"\0" + good[H:],
+    "v3-duplicated-slot": good[:36] + b"\2" + slot + slot + good[H:],
+    "v3-only-unknown-slot": good[:36] + b"\1" + b"\x07\x04\x00abcd" + good[H:],
+    "v3-opslimit-0": le64_at(good, BODY + 17, 0),
+    "v3-sealed-key-changed": flip(good, BODY + 57),
+    "v3-stanza-changed": flip(good, BODY + 105),
+    "v3-vault-id-changed": flip(good, 12, 0x80),
+    "v3-header-mac-zero": good[:H] + b"\0" * 32 + good[H + 32:],
+    "v3-prefix-changed": flip(good, H + 32),
+    "v3-length-zero": with_len(good, 0),
+    "v3-length-short": with_len(good, plen - 1),
+    "v3-length-long": with_len(good, plen + 1),
+    "v3-length-next-segment": with_len(good, plen + 65536),
+    "v3-trailing-garbage": good + b"garbage",
+    "v3-trailing-tag": good + good[-16:],
+    "v3-payload-cut": good[:-1],
+    "v3-segment-changed": flip(good, P + plen // 2, 4),
+    "v3-segment-tag-changed": flip(good, len(good) - 1, 0x80),
+    "v3-extra-unknown-slot-unauthenticated": good[:36] + b"\2" + slot + b"\x07\x04\x00abcd" + good[H:],
+    # header of one save, the rest of the next
+    "v3-splice-at-mac": good[:H] + nxt[H:],
+    "v3-splice-after-mac": good[:H + 32] + nxt[H + 32:],
+    "v3-splice-before-segments": good[:P] + nxt[P:],
+    "v3-splice-next-header": nxt[:P] + good[P:],
+    "v3-splice-next-header-same-length": nxt[:L] + good[L:],
 }
 for name, data in vectors.items():
     open(name + ".vault", "wb").write(data)

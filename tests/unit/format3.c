@@ -1,0 +1,295 @@
+/* Vault format 3: a big vault's segments are decrypted only as they are
+ * used; a segment moved, dropped or taken from another save is refused; a
+ * segment changed in place after the vault was opened reaches the fault
+ * handler, never the caller. */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../../crypto/errors.h"
+#include "../../vault/store.h"
+#include "../../vault/vault.h"
+
+static int passed, failed;
+static char dir[] = "/tmp/fbvault-format3.XXXXXX";
+static char path[64];
+static unsigned char key[FBV_KEY_BYTES];
+
+#define CHECK(cond) do { \
+	if (cond) passed++; \
+	else { failed++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+#define N 200
+#define VLEN 1000
+#define SEG FBV3_SEGMENT_BYTES
+#define SEG_CIPHER (SEG + FBV_TAG_BYTES)
+
+static void
+value_of(size_t i, unsigned char out[VLEN])
+{
+	size_t j;
+
+	for (j = 0; j < VLEN; j++)
+		out[j] = (unsigned char)(i * 7 + j);
+}
+
+static bool
+value_ok(const struct entry *e, size_t i)
+{
+	unsigned char want[VLEN];
+
+	value_of(i, want);
+	return e != NULL && e->value != NULL && e->value_len == VLEN &&
+	    memcmp(e->value, want, VLEN) == 0;
+}
+
+/* N entries of VLEN bytes: about 200 KB, four segments. */
+static void
+make(void)
+{
+	unsigned char value[VLEN];
+	struct vault *v;
+	struct entry *e;
+	char name[16];
+	size_t i;
+
+	unlink(path);
+	if (vault_create(path, "pw", 2, KDF_INTERACTIVE, &v) != FBV_OK)
+		abort();
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "e%03zu", i);
+		value_of(i, value);
+		if (vault_put(v, name, value, VLEN, false, 1, &e) != FBV_OK)
+			abort();
+	}
+	if (vault_save(v, true) != FBV_OK)
+		abort();
+	memcpy(key, v->key, sizeof(key));
+	vault_free(v);
+}
+
+static int
+load_open(const char *file, struct vault **out)
+{
+	int r = vault_load(file, out);
+
+	if (r == FBV_OK && (r = vault_unlock_key(*out, key)) != FBV_OK) {
+		vault_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+static size_t
+nsegs(const struct vault *v)
+{
+	return (v->plain_len + SEG - 1) / SEG;
+}
+
+static void
+test_partial(void)
+{
+	const struct entry *e;
+	struct vault *v;
+	size_t i, n;
+	bool ok = true;
+
+	CHECK(load_open(path, &v) == FBV_OK);
+	if (v == NULL)
+		return;
+	n = nsegs(v);
+	CHECK(v->version == FBV_VERSION3 && n >= 4 && v->plain_mapped);
+	/* the slot records and the directory: the first segment */
+	CHECK(v->nsegs_open == 1 && v->seg_open[0] && v->fd >= 0);
+	CHECK(value_ok(vault_find(v, "e199"), 199));
+	CHECK(v->nsegs_open == 2 && v->seg_open[n - 1]);
+	for (i = 0; i < N; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "e%03zu", i);
+		e = vault_entry_head(v, i);
+		ok &= e != NULL && strcmp(e->name, name) == 0 && e->value_len == VLEN;
+	}
+	CHECK(ok && v->nsegs_open == 2);
+	e = vault_entry_head(v, 100);
+	CHECK(e->value == NULL && e->value_pending);
+	CHECK(value_ok(vault_entry(v, 100), 100) && v->nsegs_open >= 3);
+	CHECK(vault_open_all(v) == FBV_OK && v->nsegs_open == n && v->fd == -1);
+	for (i = 0, ok = true; i < N; i++)
+		ok &= value_ok(vault_entry(v, i), i);
+	CHECK(ok);
+	vault_free(v);
+}
+
+static jmp_buf fault_jump;
+static int fault_err;
+
+static void
+on_fault(const char *file, int err)
+{
+	(void)file;
+	fault_err = err;
+	longjmp(fault_jump, 1);
+}
+
+static void
+flip_in_place(const char *file, size_t at)
+{
+	unsigned char b;
+	int fd = open(file, O_RDWR);
+
+	if (fd < 0 || pread(fd, &b, 1, (off_t)at) != 1)
+		abort();
+	b ^= 1;
+	if (pwrite(fd, &b, 1, (off_t)at) != 1)
+		abort();
+	close(fd);
+}
+
+/* The file changed in place after the open (fbvault itself never does
+ * that): the read of that segment faults, and says why. */
+static void
+test_fault(void)
+{
+	struct vault *v;
+	size_t size;
+
+	CHECK(load_open(path, &v) == FBV_OK);
+	if (v == NULL)
+		return;
+	size = v->file_len;
+	flip_in_place(path, size - 100);
+	fault_err = 0;
+	vault_on_fault(on_fault);
+	if (setjmp(fault_jump) == 0) {
+		(void)vault_find(v, "e199");
+		CHECK(!"a changed segment was used");
+	}
+	vault_on_fault(NULL);
+	CHECK(fault_err == FBV_ERR_CORRUPT);
+	CHECK(vault_open_all(v) == FBV_ERR_CORRUPT);
+	vault_free(v);
+	flip_in_place(path, size - 100);
+	CHECK(load_open(path, &v) == FBV_OK && vault_open_all(v) == FBV_OK);
+	vault_free(v);
+}
+
+static void
+write_file(const char *file, const unsigned char *p, size_t len)
+{
+	unlink(file);
+	if (store_write(file, p, len, STORE_EXCLUSIVE) != FBV_OK)
+		abort();
+}
+
+/* Segments swapped, one from another save, the last one dropped (with the
+ * length to match), a segment repeated: none opens. */
+static void
+test_moved(void)
+{
+	char other[96];
+	unsigned char *a, *b, *m;
+	size_t alen, blen, seg1;
+	struct vault *v, *w;
+
+	snprintf(other, sizeof(other), "%s/other", dir);
+	CHECK(store_read(path, &a, &alen) == FBV_OK);
+	CHECK(vault_parse(path, a, alen, &v) == FBV_OK);
+	seg1 = v->seg_off + SEG_CIPHER;
+	CHECK(alen > seg1 + 2 * SEG_CIPHER);
+	vault_free(v);
+	if ((m = malloc(alen)) == NULL)
+		abort();
+
+	memcpy(m, a, alen);
+	memcpy(m + seg1, a + seg1 + SEG_CIPHER, SEG_CIPHER);
+	memcpy(m + seg1 + SEG_CIPHER, a + seg1, SEG_CIPHER);
+	write_file(other, m, alen);
+	CHECK(load_open(other, &v) == FBV_OK && vault_open_all(v) == FBV_ERR_CORRUPT);
+	vault_free(v);
+
+	memcpy(m, a, alen);
+	memcpy(m + seg1 + SEG_CIPHER, a + seg1, SEG_CIPHER);
+	write_file(other, m, alen);
+	CHECK(load_open(other, &v) == FBV_OK && vault_open_all(v) == FBV_ERR_CORRUPT);
+	vault_free(v);
+
+	/* the same vault saved again: same lengths, another key */
+	CHECK(load_open(path, &w) == FBV_OK);
+	free(w->path);
+	w->path = strdup(other);
+	unlink(other);
+	w->changed = true;
+	CHECK(vault_open_all(w) == FBV_OK && vault_save(w, true) == FBV_OK);
+	vault_free(w);
+	CHECK(store_read(other, &b, &blen) == FBV_OK && blen == alen);
+	memcpy(m, a, alen);
+	memcpy(m + seg1, b + seg1, SEG_CIPHER);
+	write_file(other, m, alen);
+	CHECK(load_open(other, &v) == FBV_OK && vault_open_all(v) == FBV_ERR_CORRUPT);
+	vault_free(v);
+	free(b);
+
+	/* the last segment dropped, the length made to match */
+	{
+		size_t last = (alen - (seg1 - SEG_CIPHER)) % SEG_CIPHER, plen;
+
+		CHECK(vault_parse(path, a, alen, &v) == FBV_OK);
+		plen = v->plain_len - (last - FBV_TAG_BYTES);
+		vault_free(v);
+		memcpy(m, a, alen - last);
+		m[seg1 - SEG_CIPHER - 4] = (unsigned char)plen;
+		m[seg1 - SEG_CIPHER - 3] = (unsigned char)(plen >> 8);
+		m[seg1 - SEG_CIPHER - 2] = (unsigned char)(plen >> 16);
+		m[seg1 - SEG_CIPHER - 1] = (unsigned char)(plen >> 24);
+		write_file(other, m, alen - last);
+		CHECK(load_open(other, &v) == FBV_ERR_CORRUPT);
+	}
+	unlink(other);
+	free(m);
+	free(a);
+}
+
+/* A vault of one segment is read whole, in the small-secrets allocator. */
+static void
+test_small(void)
+{
+	struct vault *v;
+	struct entry *e;
+
+	unlink(path);
+	CHECK(vault_create(path, "pw", 2, KDF_INTERACTIVE, &v) == FBV_OK);
+	CHECK(vault_put(v, "a", (const unsigned char *)"1", 1, false, 1, &e) == FBV_OK);
+	CHECK(vault_save(v, true) == FBV_OK);
+	memcpy(key, v->key, sizeof(key));
+	vault_free(v);
+	CHECK(load_open(path, &v) == FBV_OK);
+	if (v == NULL)
+		return;
+	CHECK(!v->plain_mapped && v->nsegs_open == 1 && v->fd == -1);
+	CHECK(vault_find(v, "a") != NULL && vault_find(v, "a")->value[0] == '1');
+	vault_free(v);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/vault", dir);
+	make();
+	test_partial();
+	test_fault();
+	test_moved();
+	test_small();
+	unlink(path);
+	rmdir(dir);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
