@@ -238,14 +238,16 @@ forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen, bool segmente
 	}
 	hdr = out->len;
 	if (segmented) {
-		struct sbuf p = { (unsigned char *)(uintptr_t)plain, plen, plen, plen };
+		struct sbuf p;
 
 		if (plen == 0)
 			return FBV_ERR_TOO_LARGE;
-		if ((r = v3_seal(NULL, out, &p, forge2_key, &cipher, &n)) != FBV_OK)
-			return r;
-		r = sbuf_put(out, cipher, n);
-		free(cipher);
+		sbuf_init(&p, FBV_FILE_MAX);
+		if ((r = sbuf_reserve(&p, v3_sealed_len(plen))) == FBV_OK &&
+		    (r = sbuf_put(&p, plain, plen)) == FBV_OK &&
+		    (r = v3_seal(out, &p, forge2_key)) == FBV_OK)
+			r = sbuf_put(out, p.data, p.len);
+		sbuf_free(&p);
 		return r;
 	}
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, forge2_key);

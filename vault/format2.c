@@ -539,10 +539,10 @@ put_plain(const struct vault *v, struct sbuf *out)
 	size_t i, total = 1 + entries_encoded_len(&v->entries) + 4;
 	int r;
 
-	/* One exact reservation. */
+	/* One exact reservation, with room for the tags of the sealing in place. */
 	for (i = 0; i < v->nslots; i++)
 		total += 3 + v->slots[i].rec_len;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK ||
+	if ((r = sbuf_reserve(out, v3_sealed_len(total))) != FBV_OK ||
 	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
 		return r;
 	for (i = 0; i < v->nslots; i++)
@@ -583,9 +583,9 @@ int
 v2_save(struct vault *v, bool exclusive)
 {
 	struct sbuf file, plain;
-	unsigned char *key = NULL, *c = NULL;
+	unsigned char *key = NULL;
 	uint64_t gen = v->generation + 1;
-	size_t hdr_len = 0, clen = 0;
+	size_t hdr_len = 0;
 	int r;
 
 	sbuf_init(&file, FBV_FILE_MAX);
@@ -607,13 +607,12 @@ v2_save(struct vault *v, bool exclusive)
 	    (r = put_plain(v, &plain)) != FBV_OK)
 		goto out;
 	hdr_len = file.len;
-	if ((r = v3_seal(v, &file, &plain, key, &c, &clen)) != FBV_OK ||
-	    (r = store_write_parts(v->path, file.data, file.len, c, clen,
+	if ((r = v3_seal(&file, &plain, key)) != FBV_OK ||
+	    (r = store_write_parts(v->path, file.data, file.len, plain.data, plain.len,
 	    exclusive ? STORE_EXCLUSIVE : 0)) != FBV_OK ||
-	    (r = adopt(v, &file, hdr_len, c, clen, key, gen)) != FBV_OK)
+	    (r = adopt(v, &file, hdr_len, plain.data, plain.len, key, gen)) != FBV_OK)
 		goto out;
 out:
-	free(c);
 	secret_free(key);
 	sbuf_free(&plain);
 	sbuf_free(&file);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -96,6 +97,11 @@ segs_open(struct vault *v, size_t a, size_t b)
 	size_t i, k, at, len;
 	int r = FBV_OK;
 
+	/* Many pages at once: fault them in with one call rather than one by one
+	 * as the decryption writes them (a kernel without it: one by one). */
+	if (b - a > 1 && v->plain_mapped)
+		(void)madvise(v->plain.data + a * SEG, (b - a - 1) * SEG + seg_plain_len(v, b - 1),
+		    MADV_POPULATE_WRITE);
 	for (i = a; i < b && r == FBV_OK; i += k) {
 		at = v->seg_off + i * SEG_CIPHER;
 		if (at + seg_plain_len(v, i) + FBV_TAG_BYTES <= v->cbuf_len) {
@@ -268,19 +274,24 @@ v3_need(void *ctx, const unsigned char *p, size_t len)
 	}
 }
 
+size_t
+v3_sealed_len(size_t plain_len)
+{
+	return plain_len + seg_count((uint32_t)plain_len) * FBV_TAG_BYTES;
+}
+
 int
-v3_seal(struct vault *v, struct sbuf *file, const struct sbuf *plain,
-    const unsigned char key[FBV_KEY_BYTES], unsigned char **out, size_t *outlen)
+v3_seal(struct sbuf *file, struct sbuf *plain, const unsigned char key[FBV_KEY_BYTES])
 {
 	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
 	unsigned char prefix[FBV3_PREFIX_NONCE_BYTES], nonce[FBV_NONCE_BYTES];
-	size_t i, n = seg_count((uint32_t)plain->len), clen = plain->len + n * FBV_TAG_BYTES;
-	unsigned char *c;
+	size_t i, len = plain->len, n = seg_count((uint32_t)len), clen = v3_sealed_len(len);
 	int r;
 
-	(void)v;
-	if (plain->len == 0 || plain->len > FBV_PAYLOAD_MAX)
+	if (len == 0 || len > FBV_PAYLOAD_MAX)
 		return FBV_ERR_TOO_LARGE;
+	if (plain->cap < clen)
+		return FBV_ERR_INVALID;
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V3, key);
 	mac_compute(mac, file->data, file->len, sub);
 	random_bytes(prefix, sizeof(prefix));
@@ -292,20 +303,19 @@ v3_seal(struct vault *v, struct sbuf *file, const struct sbuf *plain,
 		r = FBV_ERR_TOO_LARGE;
 		goto out;
 	}
-	if ((c = malloc(clen)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
+	/* In place, from the last segment back: each moves to its place in
+	 * the file (room for the tags before it) and is sealed there. */
 	subkey_derive(sub, SUBKEY_PAYLOAD_V3, key);
-	for (i = 0; i < n; i++) {
-		size_t start = i * SEG, len = plain->len - start < SEG ? plain->len - start : SEG;
+	for (i = n; i-- > 0;) {
+		size_t start = i * SEG, slen = len - start < SEG ? len - start : SEG;
+		unsigned char *c = plain->data + i * SEG_CIPHER;
 
+		if (i > 0)
+			memmove(c, plain->data + start, slen);
 		seg_nonce(nonce, prefix, i);
-		aead_seal(c + i * SEG_CIPHER, plain->data + start, len, file->data, file->len,
-		    nonce, sub);
+		aead_seal(c, c, slen, file->data, file->len, nonce, sub);
 	}
-	*out = c;
-	*outlen = clen;
+	plain->len = clen;
 out:
 	sodium_memzero(sub, sizeof(sub));
 	return r;

@@ -19,9 +19,10 @@ int v3_ensure(struct vault *v, size_t off, size_t len);
 /* entries.h's need(): v3_ensure(), or the fault handler. */
 void v3_need(void *ctx, const unsigned char *p, size_t len);
 /* Appends the MAC, prefix and length to file (the header so far) and
- * seals plain in segments into *out (malloc()ed, *outlen bytes). */
-int v3_seal(struct vault *v, struct sbuf *file, const struct sbuf *plain,
-    const unsigned char key[FBV_KEY_BYTES], unsigned char **out, size_t *outlen);
+ * seals plain where it is, in segments: plain must have room for
+ * v3_sealed_len() bytes, and holds them after. */
+size_t v3_sealed_len(size_t plain_len);
+int v3_seal(struct sbuf *file, struct sbuf *plain, const unsigned char key[FBV_KEY_BYTES]);
 /* What was written becomes v's (file: header, MAC, prefix, length). */
 int v3_adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned char *c,
     size_t clen);
