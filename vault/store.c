@@ -93,21 +93,27 @@ store_check_dir(const char *path)
 }
 
 int
+store_check_stat(const struct stat *st, unsigned forbidden, unsigned *mode)
+{
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return FBV_ERR_SYSTEM;
+	}
+	if (mode != NULL)
+		*mode = st->st_mode & 07777;
+	if (st->st_uid != geteuid())
+		return FBV_ERR_NOT_OWNER;
+	return (st->st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
+}
+
+int
 store_check_file(int fd, unsigned forbidden, unsigned *mode)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 		return FBV_ERR_SYSTEM;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return FBV_ERR_SYSTEM;
-	}
-	if (mode != NULL)
-		*mode = st.st_mode & 07777;
-	if (st.st_uid != geteuid())
-		return FBV_ERR_NOT_OWNER;
-	return (st.st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
+	return store_check_stat(&st, forbidden, mode);
 }
 
 int
@@ -382,8 +388,7 @@ int
 store_lock(const char *path, int timeout_ms, int *out)
 {
 	char *lock = path_join(path, ".lock");
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int fd, waited, saved, r;
+	int fd, saved, r;
 
 	if (lock == NULL)
 		return FBV_ERR_NOMEM;
@@ -398,16 +403,27 @@ store_lock(const char *path, int timeout_ms, int *out)
 		errno = saved;
 		return errno_to_err();
 	}
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
-		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return FBV_ERR_SYSTEM;
-		}
-		nanosleep(&nap, NULL);
+	if ((r = store_flock(fd, timeout_ms)) != FBV_OK) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return r;
 	}
 	*out = fd;
+	return FBV_OK;
+}
+
+int
+store_flock(int fd, int timeout_ms)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int waited;
+
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms)
+			return FBV_ERR_SYSTEM;
+		nanosleep(&nap, NULL);
+	}
 	return FBV_OK;
 }
 
