@@ -46,6 +46,21 @@ store_default_path(char **out)
 	return *out == NULL ? FBV_ERR_NOMEM : FBV_OK;
 }
 
+/* Asked once: fbvault never changes its uid, and a vault open checks
+ * several files and directories against it. */
+static uid_t
+euid(void)
+{
+	static uid_t uid;
+	static bool known;
+
+	if (!known) {
+		uid = geteuid();
+		known = true;
+	}
+	return uid;
+}
+
 static int
 errno_to_err(void)
 {
@@ -78,7 +93,7 @@ dir_check(const char *path)
 	}
 	if (fstat(fd, &st) != 0)
 		r = FBV_ERR_SYSTEM;
-	else if (st.st_uid != geteuid() && st.st_uid != 0)
+	else if (st.st_uid != euid() && st.st_uid != 0)
 		r = FBV_ERR_DIR_OWNER;
 	else if ((st.st_mode & 022) != 0)
 		r = FBV_ERR_DIR_MODE;
@@ -101,7 +116,7 @@ store_check_stat(const struct stat *st, unsigned forbidden, unsigned *mode)
 	}
 	if (mode != NULL)
 		*mode = st->st_mode & 07777;
-	if (st->st_uid != geteuid())
+	if (st->st_uid != euid())
 		return FBV_ERR_NOT_OWNER;
 	return (st->st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
 }
