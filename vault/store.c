@@ -71,34 +71,34 @@ errno_to_err(void)
 	return FBV_ERR_SYSTEM;
 }
 
-/* The directory the vault lives in, checked through its descriptor: who
- * can write to it can rename, roll back or splice the vault and hold its
- * lock. It must be the user's (or root's) and not writable by group or
- * others. A directory that does not exist yet is init's business. */
+/* The directory the vault lives in: who can write to it can rename, roll
+ * back or splice the vault and hold its lock. It must be the user's (or
+ * root's) and not writable by group or others. A directory that does not
+ * exist yet is init's business. One stat(): opening the directory to
+ * fstat() it and closing it again told nothing more. */
 static int
 dir_check(const char *path)
 {
 	char *dir = path_dirname(path);
 	struct stat st;
-	int fd, r = FBV_OK, saved;
+	int r, saved;
 
 	if (dir == NULL)
 		return FBV_ERR_NOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = stat(dir, &st);
 	saved = errno;
 	free(dir);
-	if (fd < 0) {
+	if (r != 0) {
 		errno = saved;
 		return errno == ENOENT ? FBV_ERR_NO_VAULT : FBV_ERR_SYSTEM;
 	}
-	if (fstat(fd, &st) != 0)
-		r = FBV_ERR_SYSTEM;
-	else if (st.st_uid != euid() && st.st_uid != 0)
-		r = FBV_ERR_DIR_OWNER;
-	else if ((st.st_mode & 022) != 0)
-		r = FBV_ERR_DIR_MODE;
-	close(fd);
-	return r;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return FBV_ERR_SYSTEM;
+	}
+	if (st.st_uid != euid() && st.st_uid != 0)
+		return FBV_ERR_DIR_OWNER;
+	return (st.st_mode & 022) != 0 ? FBV_ERR_DIR_MODE : FBV_OK;
 }
 
 int
