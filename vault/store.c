@@ -139,23 +139,21 @@ store_check_fd(int fd)
 	return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
 }
 
+/* The st_size bytes of fd (st: its fstat()). */
 static int
-read_all(int fd, bool secret, unsigned char **buf, size_t *len)
+read_all(int fd, const struct stat *st, bool secret, unsigned char **buf, size_t *len)
 {
-	struct stat st;
 	unsigned char *p;
 	size_t got;
 	int r;
 
-	if (fstat(fd, &st) != 0)
-		return FBV_ERR_SYSTEM;
-	if ((uint64_t)st.st_size > FBV_FILE_MAX)
+	if ((uint64_t)st->st_size > FBV_FILE_MAX)
 		return FBV_ERR_TOO_LARGE;
-	p = secret ? secret_alloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
+	p = secret ? secret_alloc((size_t)st->st_size + 1) : malloc((size_t)st->st_size + 1);
 	if (p == NULL)
 		return FBV_ERR_NOMEM;
-	if ((r = fd_read_full(fd, p, (size_t)st.st_size, &got)) == FBV_OK &&
-	    got != (size_t)st.st_size) {
+	if ((r = fd_read_full(fd, p, (size_t)st->st_size, &got)) == FBV_OK &&
+	    got != (size_t)st->st_size) {
 		errno = EIO;    /* the file shrank under us */
 		r = FBV_ERR_SYSTEM;
 	}
@@ -171,33 +169,35 @@ read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 	return FBV_OK;
 }
 
-/* Like store_check_fd(); with shared, read bits for group and others are
- * allowed and reported. */
+/* Like store_check_fd(), with fd's fstat() left in *st for the reader;
+ * with shared, read bits for group and others are allowed and reported. */
 static int
-check_fd(int fd, bool *shared)
+check_fd(int fd, bool *shared, struct stat *st)
 {
 	unsigned mode;
 	int r;
 
-	if (shared == NULL)
-		return store_check_fd(fd);
-	if ((r = store_check_file(fd, 033, &mode)) != FBV_OK)
+	if (fstat(fd, st) != 0)
+		return FBV_ERR_SYSTEM;
+	if ((r = store_check_stat(st, shared == NULL ? 077 : 033, &mode)) != FBV_OK)
 		return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
-	*shared = (mode & 044) != 0;
+	if (shared != NULL)
+		*shared = (mode & 044) != 0;
 	return FBV_OK;
 }
 
 static int
 read_checked(const char *path, bool secret, unsigned char **buf, size_t *len, bool *shared)
 {
+	struct stat st;
 	int fd, r, saved;
 
 	if ((r = dir_check(path)) != FBV_OK)
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = check_fd(fd, shared)) == FBV_OK)
-		r = read_all(fd, secret, buf, len);
+	if ((r = check_fd(fd, shared, &st)) == FBV_OK)
+		r = read_all(fd, &st, secret, buf, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -243,9 +243,7 @@ store_read_ends(const char *path, unsigned char *head, size_t head_len,
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = check_fd(fd, &shared)) == FBV_OK && fstat(fd, &st) != 0)
-		r = FBV_ERR_SYSTEM;
-	if (r == FBV_OK) {
+	if ((r = check_fd(fd, &shared, &st)) == FBV_OK) {
 		*size = (size_t)st.st_size;
 		if ((uint64_t)st.st_size < head_len + tail_len)
 			r = FBV_ERR_CORRUPT;
