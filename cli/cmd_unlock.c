@@ -56,7 +56,7 @@ cmd_unlock(struct ctx *c, const struct command *self, int argc, char **argv)
 		x25519_keypair_free(kp);
 		return edit_abort(&t, fail_err(r, c->vault_path));
 	}
-	r = unlock_store(id, kp->sk, (uint32_t)secs, now);
+	r = unlock_store(id, kp->sk, kp->pk, (uint32_t)secs, now);
 	x25519_keypair_free(kp);
 	if (r != FBV_OK)
 		return edit_abort(&t, fail(EXIT_UNAVAILABLE, "cannot keep the key in the kernel "
@@ -76,19 +76,20 @@ cmd_unlock(struct ctx *c, const struct command *self, int argc, char **argv)
 static void
 drop_timed_slot(struct ctx *c, struct vault *v)
 {
-	unsigned char *sk = secret_alloc(FBV_X25519_BYTES);
+	struct x25519_keypair *kp = NULL;
 	char id[2 * FBV_ID_BYTES + 1];
 	struct vault_txn t;
-	int r = FBV_ERR_NOMEM;
+	uint8_t type;
+	int r;
 	bool saved;
 
 	vault_id_hex(v, id);
-	if (sk != NULL && (r = unlock_fetch(id, sk, NULL)) == FBV_OK &&
-	    v->version >= FBV_VERSION2 && vault_has_slot(v, FBV_SLOT_TIMED))
-		r = vault_unlock_secret(v, sk);
+	if (v->version >= FBV_VERSION2 && vault_has_slot(v, FBV_SLOT_TIMED) &&
+	    unlock_fetch_keypair(id, &kp, &type) == FBV_OK)
+		r = vault_unlock_keypair(v, kp, type);
 	else
 		r = FBV_ERR_NO_SLOT;
-	secret_free(sk);
+	x25519_keypair_free(kp);
 	if (r != FBV_OK) {
 		vault_free(v);
 		return;

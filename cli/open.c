@@ -35,21 +35,26 @@ keyring_wanted(const struct ctx *c)
 	return !c->no_keyring && !(e != NULL && *e != '\0' && strcmp(e, "0") != 0);
 }
 
+/* version 2: the timed slot's key pair; version 1: the data key */
 static int
 try_timed_unlock(struct vault *v)
 {
-	unsigned char *key = secret_alloc(FBV_KEY_BYTES);
+	struct x25519_keypair *kp;
+	unsigned char *key;
 	char id[2 * FBV_ID_BYTES + 1];
+	uint8_t type;
 	int r;
 
-	if (key == NULL)
-		return FBV_ERR_NOMEM;
 	vault_id_hex(v, id);
-	r = unlock_fetch(id, key, NULL);
-	/* version 2: the timed slot's secret key; version 1: the data key */
-	if (r == FBV_OK && v->version >= FBV_VERSION2)
-		r = vault_unlock_secret(v, key);
-	else if (r == FBV_OK)
+	if (v->version >= FBV_VERSION2) {
+		if ((r = unlock_fetch_keypair(id, &kp, &type)) == FBV_OK)
+			r = vault_unlock_keypair(v, kp, type);
+		x25519_keypair_free(kp);
+		return r;
+	}
+	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return FBV_ERR_NOMEM;
+	if ((r = unlock_fetch(id, key, NULL)) == FBV_OK)
 		r = vault_unlock_key(v, key);
 	secret_free(key);
 	return r;

@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -7,6 +8,9 @@
 #include "process.h"
 
 static struct rlimit core_limit, memlock_limit;
+/* What harden() changed, so that restore_child_state() undoes only that
+ * (a limit already as wanted costs no system call either way). */
+static bool core_lowered, memlock_raised;
 
 /* Deny core dumps and ptrace by other processes of ours: this process
  * holds the data key and plaintext secrets (ssh-agent does the same). Only
@@ -20,14 +24,20 @@ harden(void)
 		return -1;
 	none.rlim_cur = 0;
 	none.rlim_max = core_limit.rlim_max;
-	if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+	if (core_limit.rlim_cur != 0) {
+		if (setrlimit(RLIMIT_CORE, &none) != 0)
+			return -1;
+		core_lowered = true;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
 	/* Secret memory is locked (never swapped) as far as RLIMIT_MEMLOCK
 	 * allows: take all that the hard limit gives. */
-	if (getrlimit(RLIMIT_MEMLOCK, &memlock_limit) == 0) {
+	if (getrlimit(RLIMIT_MEMLOCK, &memlock_limit) == 0 &&
+	    memlock_limit.rlim_cur < memlock_limit.rlim_max) {
 		struct rlimit most = { memlock_limit.rlim_max, memlock_limit.rlim_max };
 
-		(void)setrlimit(RLIMIT_MEMLOCK, &most);
+		memlock_raised = setrlimit(RLIMIT_MEMLOCK, &most) == 0;
 	}
 	/* Past a file-size limit, write() must fail (and the save roll back)
 	 * rather than SIGXFSZ kill us between write and cleanup. */
@@ -38,7 +48,9 @@ harden(void)
 void
 restore_child_state(void)
 {
-	setrlimit(RLIMIT_CORE, &core_limit);
-	setrlimit(RLIMIT_MEMLOCK, &memlock_limit);
+	if (core_lowered)
+		setrlimit(RLIMIT_CORE, &core_limit);
+	if (memlock_raised)
+		setrlimit(RLIMIT_MEMLOCK, &memlock_limit);
 	signal(SIGXFSZ, SIG_DFL);
 }

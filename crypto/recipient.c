@@ -52,6 +52,21 @@ x25519_keypair_from_secret(struct x25519_keypair **out,
 }
 
 int
+x25519_keypair_from_pair(struct x25519_keypair **out,
+    const unsigned char sk[FBV_X25519_BYTES], const unsigned char pk[FBV_X25519_BYTES])
+{
+	struct x25519_keypair *kp;
+
+	*out = NULL;
+	if ((kp = secret_alloc(sizeof(*kp))) == NULL)
+		return FBV_ERR_NOMEM;
+	memcpy(kp->sk, sk, sizeof(kp->sk));
+	memcpy(kp->pk, pk, sizeof(kp->pk));
+	*out = kp;
+	return FBV_OK;
+}
+
+int
 x25519_keypair_generate(struct x25519_keypair **out)
 {
 	unsigned char *sk;

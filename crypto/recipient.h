@@ -8,7 +8,7 @@
 #include "keyformat.h"
 #include "seal.h"
 
-/* Lives in secret memory: make it with one of the two functions below,
+/* Lives in secret memory: make it with one of the functions below,
  * end it with x25519_keypair_free(). */
 struct x25519_keypair {
 	unsigned char sk[FBV_X25519_BYTES];
@@ -19,6 +19,12 @@ int x25519_keypair_generate(struct x25519_keypair **out);
 /* pk = X25519(sk, 9). */
 int x25519_keypair_from_secret(struct x25519_keypair **out,
     const unsigned char sk[FBV_X25519_BYTES]);
+/* pk as given, not derived from sk: for a pair this program kept together
+ * (the timed unlock's kernel key, vault/unlock.h), or one that opened a
+ * stanza. A pk that is not sk's opens nothing: stanza_unwrap() binds the
+ * recipient's public key (salt E || R, keyformat.h). */
+int x25519_keypair_from_pair(struct x25519_keypair **out,
+    const unsigned char sk[FBV_X25519_BYTES], const unsigned char pk[FBV_X25519_BYTES]);
 void x25519_keypair_free(struct x25519_keypair *kp);
 
 /* Seals data_key to recipient under a fresh ephemeral key; ctx (may be

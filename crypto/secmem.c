@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,16 +60,30 @@ round_up(size_t n)
 }
 
 /* sodium_malloc() locks the pages but does not say whether the kernel let
- * it: lock them again (no extra cost: they are the same pages) and count
- * what could not be locked. A fuzzing build maps sodium_malloc to plain
+ * it: ask to lock them again and count what could not be locked. With
+ * MLOCK_ONFAULT the kernel makes the same limit check (pages already locked
+ * in the range are not counted twice) but does not walk the pages to fault
+ * them in, which mlock() does even when they are locked and present (about
+ * 0.12 ms for 2.4 MB here, against 5 us). A kernel or a valgrind without
+ * mlock2() gets mlock(). A fuzzing build maps sodium_malloc to plain
  * malloc, whose pages are never unlocked: it counts nothing. */
+#ifndef sodium_malloc
+static bool
+lock_again(void *p, size_t len)
+{
+	if (mlock2(p, len, MLOCK_ONFAULT) == 0)
+		return true;
+	return (errno == ENOSYS || errno == EINVAL) && mlock(p, len) == 0;
+}
+#endif
+
 static void *
 guarded_alloc(size_t len)
 {
 	void *p = sodium_malloc(len);
 
 #ifndef sodium_malloc
-	if (p != NULL && mlock(p, len) != 0)
+	if (p != NULL && !lock_again(p, len))
 		unlocked += len;
 #endif
 	return p;

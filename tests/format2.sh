@@ -47,7 +47,8 @@ expect 0 "unlock" -- fbv unlock --for 10m
 kid=$(keyctl search @u user "fbvault:$id")
 check "the unlock key is in the kernel" -- test -n "$kid"
 keyctl pipe "$kid" > "$T/stolen"
-check "a process of this user reads it" -- test "$(stat -c %s "$T/stolen")" = 40
+check "a process of this user reads it: secret key, public key, expiry" -- \
+	test "$(stat -c %s "$T/stolen")" = 72
 cp "$FBVAULT_PATH" "$T/old.vault"
 expect 0 "lock" -- fbv lock
 check "lock removed the kernel key" -- sh -c "! keyctl search @u user fbvault:$id >/dev/null 2>&1"
@@ -58,6 +59,32 @@ err_has "no terminal to ask for the passphrase"
 mkdir -m 700 "$T/oldcopy"; cp "$T/old.vault" "$T/oldcopy/vault"; chmod 600 "$T/oldcopy/vault"
 expect 0 "it did open the copy saved during the unlock" -- nopass --accept-rollback --vault "$T/oldcopy/vault" get a
 check "old copy value" -- test "$(cat "$T/out")" = first
+# The payload's sizes: 72, and 40 (secret key and expiry, as an fbvault
+# before 72-byte payloads wrote it: the public key is derived) open; a
+# wrong public key beside the right secret key opens nothing (the stanza's
+# key binds it); any other size is no unlock.
+plant() {
+	keyctl purge user "fbvault:$id" > /dev/null 2>&1
+	keyctl padd user "fbvault:$id" @u < "$1" > /dev/null
+}
+{ head -c 32 "$T/stolen"; tail -c 8 "$T/stolen"; } > "$T/stolen40"
+plant "$T/stolen40"
+expect 0 "a 40-byte key of an older fbvault opens the copy" -- nopass --accept-rollback --vault "$T/oldcopy/vault" get a
+check "40-byte key: value" -- test "$(cat "$T/out")" = first
+python3 -c '
+import sys
+k = bytearray(open(sys.argv[1], "rb").read())
+k[40] ^= 0x10
+open(sys.argv[2], "wb").write(k)' "$T/stolen" "$T/wrongpk"
+plant "$T/wrongpk"
+expect 77 "the right secret key with a wrong public key opens nothing" -- nopass --accept-rollback --vault "$T/oldcopy/vault" get a
+err_has "no terminal to ask for the passphrase"
+for n in 32 39 41 71 73; do
+	{ cat "$T/stolen" "$T/stolen"; } | head -c "$n" > "$T/stolen$n"
+	plant "$T/stolen$n"
+	expect 77 "a $n-byte key is no unlock" -- nopass --accept-rollback --vault "$T/oldcopy/vault" get a
+	err_has "no terminal to ask for the passphrase"
+done
 keyctl purge user "fbvault:$id" > /dev/null 2>&1
 
 # After passwd: the old passphrase and an old copy give the old passphrase

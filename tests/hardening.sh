@@ -56,6 +56,21 @@ expect 0 "a command still works under the low limit" -- nolock 524288:524288 get
 check "and gives the whole value" -- test "$(wc -c < "$T/out")" -eq 1500000
 expect 0 "exec gives the child the user's own memory-lock limit" -- nolock "524288:$hard" exec -e X=other -- sh -c 'ulimit -l'
 check "child's soft limit is 512 KiB again" -- test "$(cat "$T/out")" = 512
+expect 0 "exec with the soft limit already at the hard one" -- nolock "$hard:$hard" exec -e X=other -- sh -c 'ulimit -l'
+check "child's soft limit is the hard one" -- test "$(cat "$T/out")" = "$([ "$hard" = unlimited ] && echo unlimited || echo $((hard / 1024)))"
+# Core dumps: fbvault lowers only its own soft limit; the child gets the
+# user's back, whether fbvault had to lower it or found it at 0. (On 64-bit
+# AddressSanitizer sets the soft limit to 0 itself before main unless told
+# not to, so it is told not to here.)
+corelim() { grep '^Max core file size' /proc/self/limits | awk '{ print $5, $6 }'; }
+withcore() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0" prlimit --core="$1" \
+		"$FBVAULT_BIN" exec -e X=other -- sh -c "$(declare -f corelim); corelim"
+}
+expect 0 "exec gives the child the user's own core limit" -- withcore 1048576:unlimited
+check "child's core limit is 1 MiB again" -- test "$(cat "$T/out")" = "1048576 unlimited"
+expect 0 "exec with core dumps already off" -- withcore 0:unlimited
+check "child's core limit is still 0" -- test "$(cat "$T/out")" = "0 unlimited"
 fbv rm big
 
 # The vault's directory is checked on every open and write: writable by

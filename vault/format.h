@@ -120,8 +120,9 @@
  * Slot type 3, timed unlock (L = 88; at most one):
  *     +0   8  expiry, unix seconds: a reader skips the slot after it, the
  *             next save drops it
- *     +8  80  stanza. The secret key is in the kernel keyring, with the
- *             kernel's timeout (vault/unlock.h)
+ *     +8  80  stanza. The secret key is in the kernel keyring, with its
+ *             public key and the expiry, and the kernel's timeout (the
+ *             payload's layout: vault/unlock.h)
  * Slot type 4, recipient (L = 80; any number, one per public key): stanza.
  *             The secret key is a person's or a CI runner's identity file.
  * Conversion from version 1 keeps the first 105 (passphrase) or 72

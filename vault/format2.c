@@ -167,7 +167,8 @@ keep_key(struct vault *v, const unsigned char key[FBV_KEY_BYTES],
 	memcpy(v->key, key, FBV_KEY_BYTES);
 	if (kp == NULL)
 		return FBV_OK;
-	if ((r = x25519_keypair_from_secret(&cred, kp->sk)) != FBV_OK)
+	/* kp opened a stanza, and its public key is the slot's record */
+	if ((r = x25519_keypair_from_pair(&cred, kp->sk, kp->pk)) != FBV_OK)
 		return r;
 	x25519_keypair_free(v->cred);
 	v->cred = cred;
@@ -278,23 +279,29 @@ v2_stanza_key(const struct vault *v, const struct x25519_keypair *kp, uint8_t ty
 }
 
 int
+v2_unlock_keypair(struct vault *v, const struct x25519_keypair *kp, uint8_t type)
+{
+	unsigned char *key;
+	size_t slot = 0;
+	int r;
+
+	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL)
+		return FBV_ERR_NOMEM;
+	if ((r = v2_stanza_key(v, kp, type, key, &slot)) == FBV_OK)
+		r = v2_unlock_key(v, key, slot, kp);
+	secret_free(key);
+	return r;
+}
+
+int
 v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint8_t type)
 {
 	struct x25519_keypair *kp = NULL;
-	unsigned char *key = NULL;
-	size_t slot = 0;
 	int r;
 
 	if (x25519_keypair_from_secret(&kp, sk) != FBV_OK)
 		return FBV_ERR_WRONG_PASS;
-	if ((key = secret_alloc(FBV_KEY_BYTES)) == NULL) {
-		r = FBV_ERR_NOMEM;
-		goto out;
-	}
-	if ((r = v2_stanza_key(v, kp, type, key, &slot)) == FBV_OK)
-		r = v2_unlock_key(v, key, slot, kp);
-out:
-	secret_free(key);
+	r = v2_unlock_keypair(v, kp, type);
 	x25519_keypair_free(kp);
 	return r;
 }

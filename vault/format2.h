@@ -37,6 +37,7 @@ int v2_stanza_key(const struct vault *v, const struct x25519_keypair *kp, uint8_
 /* A passphrase or keyring slot: kek opens its sealed secret key. */
 int v2_unlock_sealed(struct vault *v, uint8_t type, const unsigned char kek[FBV_KEY_BYTES]);
 /* type 0: every slot with a stanza; else only slots of that type. */
+int v2_unlock_keypair(struct vault *v, const struct x25519_keypair *kp, uint8_t type);
 int v2_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES], uint8_t type);
 int v2_save(struct vault *v, bool exclusive);
 

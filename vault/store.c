@@ -46,6 +46,21 @@ store_default_path(char **out)
 	return *out == NULL ? FBV_ERR_NOMEM : FBV_OK;
 }
 
+/* Asked once: fbvault never changes its uid, and a vault open checks
+ * several files and directories against it. */
+static uid_t
+euid(void)
+{
+	static uid_t uid;
+	static bool known;
+
+	if (!known) {
+		uid = geteuid();
+		known = true;
+	}
+	return uid;
+}
+
 static int
 errno_to_err(void)
 {
@@ -56,34 +71,34 @@ errno_to_err(void)
 	return FBV_ERR_SYSTEM;
 }
 
-/* The directory the vault lives in, checked through its descriptor: who
- * can write to it can rename, roll back or splice the vault and hold its
- * lock. It must be the user's (or root's) and not writable by group or
- * others. A directory that does not exist yet is init's business. */
+/* The directory the vault lives in: who can write to it can rename, roll
+ * back or splice the vault and hold its lock. It must be the user's (or
+ * root's) and not writable by group or others. A directory that does not
+ * exist yet is init's business. One stat(): opening the directory to
+ * fstat() it and closing it again told nothing more. */
 static int
 dir_check(const char *path)
 {
 	char *dir = path_dirname(path);
 	struct stat st;
-	int fd, r = FBV_OK, saved;
+	int r, saved;
 
 	if (dir == NULL)
 		return FBV_ERR_NOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = stat(dir, &st);
 	saved = errno;
 	free(dir);
-	if (fd < 0) {
+	if (r != 0) {
 		errno = saved;
 		return errno == ENOENT ? FBV_ERR_NO_VAULT : FBV_ERR_SYSTEM;
 	}
-	if (fstat(fd, &st) != 0)
-		r = FBV_ERR_SYSTEM;
-	else if (st.st_uid != geteuid() && st.st_uid != 0)
-		r = FBV_ERR_DIR_OWNER;
-	else if ((st.st_mode & 022) != 0)
-		r = FBV_ERR_DIR_MODE;
-	close(fd);
-	return r;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return FBV_ERR_SYSTEM;
+	}
+	if (st.st_uid != euid() && st.st_uid != 0)
+		return FBV_ERR_DIR_OWNER;
+	return (st.st_mode & 022) != 0 ? FBV_ERR_DIR_MODE : FBV_OK;
 }
 
 int
@@ -93,21 +108,27 @@ store_check_dir(const char *path)
 }
 
 int
+store_check_stat(const struct stat *st, unsigned forbidden, unsigned *mode)
+{
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return FBV_ERR_SYSTEM;
+	}
+	if (mode != NULL)
+		*mode = st->st_mode & 07777;
+	if (st->st_uid != euid())
+		return FBV_ERR_NOT_OWNER;
+	return (st->st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
+}
+
+int
 store_check_file(int fd, unsigned forbidden, unsigned *mode)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 		return FBV_ERR_SYSTEM;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return FBV_ERR_SYSTEM;
-	}
-	if (mode != NULL)
-		*mode = st.st_mode & 07777;
-	if (st.st_uid != geteuid())
-		return FBV_ERR_NOT_OWNER;
-	return (st.st_mode & forbidden) != 0 ? FBV_ERR_PERM : FBV_OK;
+	return store_check_stat(&st, forbidden, mode);
 }
 
 int
@@ -118,23 +139,21 @@ store_check_fd(int fd)
 	return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
 }
 
+/* The st_size bytes of fd (st: its fstat()). */
 static int
-read_all(int fd, bool secret, unsigned char **buf, size_t *len)
+read_all(int fd, const struct stat *st, bool secret, unsigned char **buf, size_t *len)
 {
-	struct stat st;
 	unsigned char *p;
 	size_t got;
 	int r;
 
-	if (fstat(fd, &st) != 0)
-		return FBV_ERR_SYSTEM;
-	if ((uint64_t)st.st_size > FBV_FILE_MAX)
+	if ((uint64_t)st->st_size > FBV_FILE_MAX)
 		return FBV_ERR_TOO_LARGE;
-	p = secret ? secret_alloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
+	p = secret ? secret_alloc((size_t)st->st_size + 1) : malloc((size_t)st->st_size + 1);
 	if (p == NULL)
 		return FBV_ERR_NOMEM;
-	if ((r = fd_read_full(fd, p, (size_t)st.st_size, &got)) == FBV_OK &&
-	    got != (size_t)st.st_size) {
+	if ((r = fd_read_full(fd, p, (size_t)st->st_size, &got)) == FBV_OK &&
+	    got != (size_t)st->st_size) {
 		errno = EIO;    /* the file shrank under us */
 		r = FBV_ERR_SYSTEM;
 	}
@@ -150,33 +169,35 @@ read_all(int fd, bool secret, unsigned char **buf, size_t *len)
 	return FBV_OK;
 }
 
-/* Like store_check_fd(); with shared, read bits for group and others are
- * allowed and reported. */
+/* Like store_check_fd(), with fd's fstat() left in *st for the reader;
+ * with shared, read bits for group and others are allowed and reported. */
 static int
-check_fd(int fd, bool *shared)
+check_fd(int fd, bool *shared, struct stat *st)
 {
 	unsigned mode;
 	int r;
 
-	if (shared == NULL)
-		return store_check_fd(fd);
-	if ((r = store_check_file(fd, 033, &mode)) != FBV_OK)
+	if (fstat(fd, st) != 0)
+		return FBV_ERR_SYSTEM;
+	if ((r = store_check_stat(st, shared == NULL ? 077 : 033, &mode)) != FBV_OK)
 		return r == FBV_ERR_NOT_OWNER ? FBV_ERR_PERM : r;
-	*shared = (mode & 044) != 0;
+	if (shared != NULL)
+		*shared = (mode & 044) != 0;
 	return FBV_OK;
 }
 
 static int
 read_checked(const char *path, bool secret, unsigned char **buf, size_t *len, bool *shared)
 {
+	struct stat st;
 	int fd, r, saved;
 
 	if ((r = dir_check(path)) != FBV_OK)
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = check_fd(fd, shared)) == FBV_OK)
-		r = read_all(fd, secret, buf, len);
+	if ((r = check_fd(fd, shared, &st)) == FBV_OK)
+		r = read_all(fd, &st, secret, buf, len);
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -226,8 +247,7 @@ store_open_read(const char *path, int *fd, size_t *size, bool *shared)
 		return r;
 	if ((*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = check_fd(*fd, shared)) == FBV_OK && fstat(*fd, &st) != 0)
-		r = FBV_ERR_SYSTEM;
+	r = check_fd(*fd, shared, &st);
 	if (r == FBV_OK && (uint64_t)st.st_size > FBV_FILE_MAX)
 		r = FBV_ERR_TOO_LARGE;
 	if (r == FBV_OK) {
@@ -253,9 +273,7 @@ store_read_ends(const char *path, unsigned char *head, size_t head_len,
 		return r;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return errno_to_err();
-	if ((r = check_fd(fd, &shared)) == FBV_OK && fstat(fd, &st) != 0)
-		r = FBV_ERR_SYSTEM;
-	if (r == FBV_OK) {
+	if ((r = check_fd(fd, &shared, &st)) == FBV_OK) {
 		*size = (size_t)st.st_size;
 		if ((uint64_t)st.st_size < head_len + tail_len)
 			r = FBV_ERR_CORRUPT;
@@ -413,8 +431,7 @@ int
 store_lock(const char *path, int timeout_ms, int *out)
 {
 	char *lock = path_join(path, ".lock");
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int fd, waited, saved, r;
+	int fd, saved, r;
 
 	if (lock == NULL)
 		return FBV_ERR_NOMEM;
@@ -429,16 +446,27 @@ store_lock(const char *path, int timeout_ms, int *out)
 		errno = saved;
 		return errno_to_err();
 	}
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
-		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return FBV_ERR_SYSTEM;
-		}
-		nanosleep(&nap, NULL);
+	if ((r = store_flock(fd, timeout_ms)) != FBV_OK) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return r;
 	}
 	*out = fd;
+	return FBV_OK;
+}
+
+int
+store_flock(int fd, int timeout_ms)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int waited;
+
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms)
+			return FBV_ERR_SYSTEM;
+		nanosleep(&nap, NULL);
+	}
 	return FBV_OK;
 }
 

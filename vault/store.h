@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct stat;
+
 /* $FBVAULT_PATH, else $XDG_DATA_HOME/fbvault/vault, else
  * ~/.local/share/fbvault/vault. Returns a malloc()ed string. */
 int store_default_path(char **out);
@@ -42,6 +44,8 @@ int store_check_fd(int fd);
  * none of the mode bits in forbidden (FBV_ERR_PERM); its mode in *mode
  * when mode is not NULL. */
 int store_check_file(int fd, unsigned forbidden, unsigned *mode);
+/* The same on what fstat() gave. */
+int store_check_stat(const struct stat *st, unsigned forbidden, unsigned *mode);
 
 /* Creates the missing parent directories of path with mode 0700. */
 int store_make_dirs(const char *path);
@@ -64,5 +68,8 @@ int store_write_parts(const char *path, const unsigned char *head, size_t head_l
 /* Exclusive writers' lock on PATH.lock; waits at most timeout_ms. */
 int store_lock(const char *path, int timeout_ms, int *fd);
 void store_unlock(int fd);
+/* An exclusive flock() on fd, waiting at most timeout_ms (FBV_ERR_SYSTEM,
+ * errno EWOULDBLOCK, when it is still held). */
+int store_flock(int fd, int timeout_ms);
 
 #endif

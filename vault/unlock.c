@@ -10,12 +10,14 @@
 
 #include "../crypto/errors.h"
 #include "../crypto/le.h"
+#include "../crypto/recipient.h"
+#include "format.h"
 #include "unlock.h"
 
-/* Key payload: the timed slot's X25519 secret key (format 2; format 1: the
- * data key), then the expiry as 8 little-endian bytes so
- * that status can say until when. */
-#define PAYLOAD_BYTES (FBV_KEY_BYTES + 8)
+/* Key payload (layout: unlock.h): secret key, public key, expiry; or, from
+ * an fbvault before the public key was kept, secret key and expiry. */
+#define PAYLOAD_BYTES (FBV_X25519_BYTES + FBV_X25519_BYTES + 8)
+#define PAYLOAD_OLD_BYTES (FBV_KEY_BYTES + 8)
 
 /* possessor: all; same user: view, read, search (no write, no link) */
 #define KEY_PERM 0x3f0b0000U
@@ -71,8 +73,8 @@ find_key(const char *desc)
 }
 
 int
-unlock_store(const char *vault_id_hex, const unsigned char key[FBV_KEY_BYTES],
-    uint32_t seconds, int64_t now)
+unlock_store(const char *vault_id_hex, const unsigned char sk[FBV_X25519_BYTES],
+    const unsigned char pk[FBV_X25519_BYTES], uint32_t seconds, int64_t now)
 {
 	unsigned char payload[PAYLOAD_BYTES];
 	uint64_t until = (uint64_t)(now + seconds);
@@ -82,8 +84,9 @@ unlock_store(const char *vault_id_hex, const unsigned char key[FBV_KEY_BYTES],
 	if (seconds == 0 || seconds > FBV_UNLOCK_MAX_SECONDS)
 		return FBV_ERR_INVALID;
 	describe(desc, sizeof(desc), vault_id_hex);
-	memcpy(payload, key, FBV_KEY_BYTES);
-	le_put64(payload + FBV_KEY_BYTES, until);
+	memcpy(payload, sk, FBV_X25519_BYTES);
+	memcpy(payload + FBV_X25519_BYTES, pk, FBV_X25519_BYTES);
+	le_put64(payload + 2 * FBV_X25519_BYTES, until);
 	/* Made in this process's own keyring, where no other process finds it;
 	 * given its timeout and permissions; only then linked into @u. Killed
 	 * before the link, nothing refers to it and the kernel drops it. */
@@ -104,28 +107,56 @@ unlock_store(const char *vault_id_hex, const unsigned char key[FBV_KEY_BYTES],
 	return FBV_OK;
 }
 
-int
-unlock_fetch(const char *vault_id_hex, unsigned char key[FBV_KEY_BYTES], int64_t *until)
+/* The payload of this vault's key: *n is PAYLOAD_BYTES or PAYLOAD_OLD_BYTES
+ * (anything else: no unlock). The caller wipes payload. */
+static int
+read_payload(const char *vault_id_hex, unsigned char payload[PAYLOAD_BYTES + 1], long *n)
 {
-	unsigned char payload[PAYLOAD_BYTES + 1];
-	uint64_t t;
 	char desc[64];
-	long id, n;
+	long id;
 
 	describe(desc, sizeof(desc), vault_id_hex);
 	if ((id = find_key(desc)) < 0)
 		return FBV_ERR_NOT_UNLOCKED;
-	n = syscall(SYS_keyctl, KEYCTL_READ, id, payload, sizeof(payload));
-	if (n != PAYLOAD_BYTES) {
-		sodium_memzero(payload, sizeof(payload));
+	*n = syscall(SYS_keyctl, KEYCTL_READ, id, payload, PAYLOAD_BYTES + 1);
+	if (*n != PAYLOAD_BYTES && *n != PAYLOAD_OLD_BYTES)
 		return FBV_ERR_NOT_UNLOCKED;
-	}
-	memcpy(key, payload, FBV_KEY_BYTES);
-	t = le_get64(payload + FBV_KEY_BYTES);
-	sodium_memzero(payload, sizeof(payload));
-	if (until != NULL)
-		*until = (int64_t)t;
 	return FBV_OK;
+}
+
+int
+unlock_fetch(const char *vault_id_hex, unsigned char key[FBV_KEY_BYTES], int64_t *until)
+{
+	unsigned char payload[PAYLOAD_BYTES + 1];
+	long n;
+	int r;
+
+	if ((r = read_payload(vault_id_hex, payload, &n)) == FBV_OK) {
+		memcpy(key, payload, FBV_KEY_BYTES);
+		if (until != NULL)
+			*until = (int64_t)le_get64(payload + n - 8);
+	}
+	sodium_memzero(payload, sizeof(payload));
+	return r;
+}
+
+int
+unlock_fetch_keypair(const char *vault_id_hex, struct x25519_keypair **kp, uint8_t *type)
+{
+	unsigned char payload[PAYLOAD_BYTES + 1];
+	long n;
+	int r;
+
+	*kp = NULL;
+	if ((r = read_payload(vault_id_hex, payload, &n)) == FBV_OK && n == PAYLOAD_BYTES) {
+		r = x25519_keypair_from_pair(kp, payload, payload + FBV_X25519_BYTES);
+		*type = FBV_SLOT_TIMED;
+	} else if (r == FBV_OK) {
+		r = x25519_keypair_from_secret(kp, payload);
+		*type = 0;
+	}
+	sodium_memzero(payload, sizeof(payload));
+	return r == FBV_ERR_INVALID ? FBV_ERR_NOT_UNLOCKED : r;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "uselog.h"
 
 #define USELOG_LOCK_MS 2000
+#define USELOG_OPEN_TRIES 8
 
 int
 uselog_path(char **out)
@@ -77,8 +78,10 @@ keep_from(const unsigned char *buf, size_t len)
 	return from;
 }
 
+/* Replaces the log with its newest lines that fit in USELOG_KEEP, then
+ * line: one atomic write, under the old file's lock. */
 static int
-trim(const char *path)
+trim_append(const char *path, const char *line, size_t n)
 {
 	unsigned char *buf = NULL;
 	size_t len, from;
@@ -87,9 +90,41 @@ trim(const char *path)
 	if ((r = store_read(path, &buf, &len)) != FBV_OK)
 		return r;
 	from = keep_from(buf, len);
-	r = store_write(path, buf + from, len - from, STORE_RANDOM_TMP);
+	r = store_write_parts(path, buf + from, len - from, (const unsigned char *)line, n,
+	    STORE_RANDOM_TMP);
 	free(buf);
 	return r;
+}
+
+/* The log opened for appending (made if missing) and flock()ed on its own
+ * descriptor; *st is its fstat(). A trim renames a new file over the path
+ * while it holds the old one's lock, so a writer that waited on the old
+ * one then finds the path naming another file, and opens again. */
+static int
+open_locked(const char *path, int *out, struct stat *st)
+{
+	struct stat now;
+	int fd, r, tries, saved;
+
+	for (tries = 0; tries < USELOG_OPEN_TRIES; tries++) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return errno == ELOOP ? FBV_ERR_SYMLINK : errno == ENOENT ?
+			    FBV_ERR_NO_VAULT : FBV_ERR_SYSTEM;
+		if ((r = store_flock(fd, USELOG_LOCK_MS)) == FBV_OK && fstat(fd, st) != 0)
+			r = FBV_ERR_SYSTEM;
+		if (r == FBV_OK && lstat(path, &now) == 0 && now.st_dev == st->st_dev &&
+		    now.st_ino == st->st_ino) {
+			*out = fd;
+			return FBV_OK;
+		}
+		saved = errno;
+		close(fd);
+		errno = saved;
+		if (r != FBV_OK)
+			return r;
+	}
+	return FBV_ERR_BUSY;
 }
 
 static int
@@ -99,20 +134,15 @@ append_line(const char *path, const char *line, size_t n)
 	ssize_t w;
 	int fd, r;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno == ELOOP ? FBV_ERR_SYMLINK : FBV_ERR_SYSTEM;
-	if ((r = store_check_fd(fd)) == FBV_OK && fstat(fd, &st) == 0 &&
-	    (size_t)st.st_size + n > USELOG_MAX) {
-		close(fd);
-		if ((r = trim(path)) != FBV_OK)
-			return r;
-		if ((fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)) < 0)
-			return FBV_ERR_SYSTEM;
-	}
-	if (r == FBV_OK && ((w = write(fd, line, n)) < 0 || (size_t)w != n))
+	if ((r = open_locked(path, &fd, &st)) != FBV_OK)
+		return r;
+	if ((r = store_check_stat(&st, 077, NULL)) == FBV_ERR_NOT_OWNER)
+		r = FBV_ERR_PERM;
+	if (r == FBV_OK && (size_t)st.st_size + n > USELOG_MAX)
+		r = trim_append(path, line, n);
+	else if (r == FBV_OK && ((w = write(fd, line, n)) < 0 || (size_t)w != n))
 		r = FBV_ERR_SYSTEM;
-	if (close(fd) != 0 && r == FBV_OK)
+	if (close(fd) != 0 && r == FBV_OK)     /* releases the lock */
 		r = FBV_ERR_SYSTEM;
 	return r;
 }
@@ -123,7 +153,7 @@ uselog_append(int64_t now, const char *command, const char *const *entries, size
 {
 	char prog[USELOG_PROGRAM_MAX + 1], *lines, *path;
 	size_t i, used = 0, cap;
-	int w, r, lock;
+	int w, r;
 
 	if (now < 0 || !command_ok(command, strlen(command)) || n == 0 ||
 	    n > USELOG_MAX / (USELOG_LINE_MAX + 1))
@@ -144,13 +174,11 @@ uselog_append(int64_t now, const char *command, const char *const *entries, size
 	}
 	if ((r = uselog_path(&path)) == FBV_OK) {
 		/* The directories are made once, not walked on every use. */
-		r = store_lock(path, USELOG_LOCK_MS, &lock);
+		r = store_check_dir(path);
 		if (r == FBV_ERR_NO_VAULT && (r = store_make_dirs(path)) == FBV_OK)
-			r = store_lock(path, USELOG_LOCK_MS, &lock);
-		if (r == FBV_OK) {
+			r = store_check_dir(path);
+		if (r == FBV_OK)
 			r = append_line(path, lines, used);
-			store_unlock(lock);
-		}
 		free(path);
 	}
 	free(lines);

@@ -4,7 +4,9 @@
  *
  *   $XDG_STATE_HOME/fbvault/use.log, else ~/.local/state/fbvault/use.log
  *   mode 0600 (checked on the descriptor), directories 0700; appends and
- *   trims under the lock file use.log.lock. Text, one line per use:
+ *   trims under an flock() on the log itself (a trim replaces the file, so
+ *   a writer that got the lock on the old one opens the new one; see
+ *   uselog.c). Text, one line per use:
  *
  *     TIME SP COMMAND SP ENTRY [SP PROGRAM] LF
  *
@@ -15,9 +17,9 @@
  *   PROGRAM  exec only: the base name of the program run, 1 to 64 of
  *            [A-Za-z0-9._+-] (any other byte written as '_')
  *
- * Bounded: an append that would take the file past USELOG_MAX first
+ * Bounded: an append that would take the file past USELOG_MAX instead
  * rewrites it (store_write(), atomically) with its newest lines that fit
- * in USELOG_KEEP; the oldest are dropped. A line longer than
+ * in USELOG_KEEP and then the new ones; the oldest are dropped. A line longer than
  * USELOG_LINE_MAX, or one that does not read as above, is not a record
  * (the reader skips it and counts it). */
 #ifndef FBV_USELOG_H

@@ -533,10 +533,18 @@ vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES])
 }
 
 int
+vault_unlock_keypair(struct vault *v, const struct x25519_keypair *kp, uint8_t type)
+{
+	if (v->version < FBV_VERSION2)
+		return FBV_ERR_NO_SLOT;
+	return v2_unlock_keypair(v, kp, type);
+}
+
+int
 vault_reopen(struct vault *fresh, const struct vault *opened)
 {
 	if (fresh->version >= FBV_VERSION2 && opened->cred != NULL)
-		return vault_unlock_secret(fresh, opened->cred->sk);
+		return vault_unlock_keypair(fresh, opened->cred, 0);
 	if (opened->key == NULL)
 		return FBV_ERR_INVALID;
 	return vault_unlock_key(fresh, opened->key);

@@ -88,6 +88,9 @@ int vault_unlock_keyring(struct vault *v, const unsigned char kek[FBV_KEY_BYTES]
 /* v2: opens with the secret key of any slot whose stanza it opens (a
  * timed-unlock, keyring or recipient slot); tries each, as age does. */
 int vault_unlock_secret(struct vault *v, const unsigned char sk[FBV_X25519_BYTES]);
+/* The same with the public key at hand (not derived again; a wrong one
+ * opens nothing), tried on slots of type only (0: every slot). */
+int vault_unlock_keypair(struct vault *v, const struct x25519_keypair *kp, uint8_t type);
 /* Opens fresh, a newer copy of opened's file, with what opened opened with
  * (v2: the slot key; v1: the data key). */
 int vault_reopen(struct vault *fresh, const struct vault *opened);

@@ -1,7 +1,9 @@
 /* tests/slotkey [--keyring] FILE: what an attacker holding FILE (a copy of
  * a vault) and its passphrase (first line of stdin; with --keyring, the
- * Secret Service item's hex key) takes away: that slot's X25519 secret key, written to stdout as a timed-unlock key payload (the
- * key, then 8 bytes of expiry) for `keyctl padd`, so that the tests can
+ * Secret Service item's hex key) takes away: that slot's X25519 secret key,
+ * written to stdout as a 40-byte timed-unlock key payload (the key, then 8
+ * bytes of expiry: the layout without the public key, which fbvault tries
+ * on every slot, vault/unlock.h) for `keyctl padd`, so that the tests can
  * plant it where fbvault looks and see what it opens. */
 #include <stdbool.h>
 #include <stdio.h>
