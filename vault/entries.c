@@ -7,27 +7,46 @@
 
 #define META_MAX 65535U
 
-/* Bytes a name may hold: letters, digits and "._-/:". */
-static bool
-name_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
-}
+/* Bytes a name may hold: letters, digits and "._-/:" (1), of which '.' is
+ * also marked 2, since ".." is refused. */
+#define NAME_OK 1
+#define NAME_DOT 2
+static const unsigned char name_class[256] = {
+	['.'] = NAME_OK | NAME_DOT, ['_'] = NAME_OK, ['-'] = NAME_OK, ['/'] = NAME_OK,
+	[':'] = NAME_OK,
+	['0'] = NAME_OK, ['1'] = NAME_OK, ['2'] = NAME_OK, ['3'] = NAME_OK, ['4'] = NAME_OK,
+	['5'] = NAME_OK, ['6'] = NAME_OK, ['7'] = NAME_OK, ['8'] = NAME_OK, ['9'] = NAME_OK,
+	['A'] = NAME_OK, ['B'] = NAME_OK, ['C'] = NAME_OK, ['D'] = NAME_OK, ['E'] = NAME_OK,
+	['F'] = NAME_OK, ['G'] = NAME_OK, ['H'] = NAME_OK, ['I'] = NAME_OK, ['J'] = NAME_OK,
+	['K'] = NAME_OK, ['L'] = NAME_OK, ['M'] = NAME_OK, ['N'] = NAME_OK, ['O'] = NAME_OK,
+	['P'] = NAME_OK, ['Q'] = NAME_OK, ['R'] = NAME_OK, ['S'] = NAME_OK, ['T'] = NAME_OK,
+	['U'] = NAME_OK, ['V'] = NAME_OK, ['W'] = NAME_OK, ['X'] = NAME_OK, ['Y'] = NAME_OK,
+	['Z'] = NAME_OK,
+	['a'] = NAME_OK, ['b'] = NAME_OK, ['c'] = NAME_OK, ['d'] = NAME_OK, ['e'] = NAME_OK,
+	['f'] = NAME_OK, ['g'] = NAME_OK, ['h'] = NAME_OK, ['i'] = NAME_OK, ['j'] = NAME_OK,
+	['k'] = NAME_OK, ['l'] = NAME_OK, ['m'] = NAME_OK, ['n'] = NAME_OK, ['o'] = NAME_OK,
+	['p'] = NAME_OK, ['q'] = NAME_OK, ['r'] = NAME_OK, ['s'] = NAME_OK, ['t'] = NAME_OK,
+	['u'] = NAME_OK, ['v'] = NAME_OK, ['w'] = NAME_OK, ['x'] = NAME_OK, ['y'] = NAME_OK,
+	['z'] = NAME_OK,
+};
 
 /* One pass over the n bytes of a name (decoding checks every name of a
- * vault, where it lies in the payload). */
+ * vault, where it lies in the payload): a table lookup a byte, and the
+ * previous byte's class kept for "..". */
 static int
 name_check_bytes(const char *name, size_t n)
 {
+	unsigned prev = 0, c;
 	size_t i;
 
 	if (n == 0 || n > FBV_NAME_MAX || name[0] == '/' || name[0] == '-')
 		return FBV_ERR_BAD_NAME;
-	for (i = 0; i < n; i++)
-		if (!name_char((unsigned char)name[i]) ||
-		    (name[i] == '.' && i + 1 < n && name[i + 1] == '.'))
+	for (i = 0; i < n; i++) {
+		c = name_class[(unsigned char)name[i]];
+		if (c == 0 || (c & prev & NAME_DOT) != 0)
 			return FBV_ERR_BAD_NAME;
+		prev = c;
+	}
 	return FBV_OK;
 }
 
