@@ -3,6 +3,7 @@
 #ifndef FBV_RECIPIENT_H
 #define FBV_RECIPIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "keyformat.h"
@@ -26,6 +27,11 @@ int x25519_keypair_from_secret(struct x25519_keypair **out,
 int x25519_keypair_from_pair(struct x25519_keypair **out,
     const unsigned char sk[FBV_X25519_BYTES], const unsigned char pk[FBV_X25519_BYTES]);
 void x25519_keypair_free(struct x25519_keypair *kp);
+/* Whether pk is a point of small order, from which every X25519 result is
+ * zero (no one holds its secret, no stanza can be sealed to it): a lookup
+ * in libsodium's own list of them, with the top bit ignored as X25519
+ * ignores it, instead of a scalar multiplication. */
+bool x25519_small_order(const unsigned char pk[FBV_X25519_BYTES]);
 
 /* Seals data_key to recipient under a fresh ephemeral key; ctx (may be
  * NULL when ctxlen is 0) is the associated data the reader must give too.

@@ -136,10 +136,7 @@ parse_records(struct vault *v, const unsigned char *p, size_t len, size_t *used)
 static bool
 low_order(const unsigned char pk[FBV_X25519_BYTES])
 {
-	static const unsigned char scalar[crypto_scalarmult_SCALARBYTES] = { 1 };
-	unsigned char q[crypto_scalarmult_BYTES];
-
-	return crypto_scalarmult(q, scalar, pk) != 0;
+	return x25519_small_order(pk);
 }
 
 /* Every known slot's public key can be written to; the one that opened the

@@ -236,8 +236,38 @@ test_low_order(void)
 		memcpy(body + FBV_STANZA_EPK, point, sizeof(point));
 		CHECK(stanza_unwrap(out, body, sizeof(body), kp, ctx, sizeof(ctx)) == FBV_ERR_CORRUPT);
 		CHECK(sodium_is_zero(out, sizeof(out)));
+		CHECK(x25519_small_order(point));
 	}
 	x25519_keypair_free(kp);
+}
+
+/* The table lookup says what a scalar multiplication by a multiple of 8
+ * says (every result zero), on every listed point with either top bit and
+ * on random points and real public keys. */
+static void
+test_small_order_table(void)
+{
+	static const unsigned char eight[crypto_scalarmult_SCALARBYTES] = { 8 };
+	unsigned char point[FBV_X25519_BYTES], q[crypto_scalarmult_BYTES];
+	struct x25519_keypair *kp;
+	size_t i, agree = 0, n = 0;
+
+	for (i = 0; i < LEN(low_order) + 2000; i++, n++) {
+		if (i < LEN(low_order)) {
+			unhex(point, sizeof(point), low_order[i]);
+		} else if (i % 2 == 0) {
+			randombytes_buf(point, sizeof(point));
+		} else {
+			kp = new_keypair();
+			memcpy(point, kp->pk, sizeof(point));
+			x25519_keypair_free(kp);
+		}
+		agree += x25519_small_order(point) == (crypto_scalarmult(q, eight, point) != 0);
+		point[FBV_X25519_BYTES - 1] ^= 0x80;
+		agree += x25519_small_order(point) == (crypto_scalarmult(q, eight, point) != 0);
+		n++;
+	}
+	CHECK(agree == n);
 }
 
 static void
@@ -314,6 +344,7 @@ test_stanza(void)
 	test_context();
 	test_lengths();
 	test_low_order();
+	test_small_order_table();
 	test_flips();
 	test_spec_vector();
 }
