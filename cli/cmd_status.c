@@ -175,6 +175,10 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 		return r;
 	if ((r = vault_open_read(c, &v)) != 0)
 		return r;
+	if ((r = vault_open_records(v)) != FBV_OK) {
+		vault_free(v);
+		return fail_err(r, c->vault_path);
+	}
 	if (seen_slots_warning(v) != NULL)
 		msg("warning: %s: %s", c->vault_path, seen_slots_warning(v));
 	if (json) {

@@ -61,8 +61,8 @@ vault_fault(const char *path, int err)
 	fflush(stdout);
 	if (err == FBV_ERR_CORRUPT)
 		_exit(fail(EXIT_CORRUPT, "%s: vault is corrupted or was tampered with: a part of it "
-		    "read after it was opened does not verify (was the file changed in place?); "
-		    "nothing was written", path));
+		    "read after it was opened does not verify or parse (was the file changed in "
+		    "place?); nothing was written", path));
 	_exit(fail_err(err, path));
 }
 

@@ -80,7 +80,6 @@ entries_free(struct entries *es)
 	free(es->v);
 	free(es->names);
 	free(es->off);
-	free(es->voff);
 	memset(es, 0, sizeof(*es));
 }
 
@@ -113,8 +112,16 @@ static int
 raw_cmp(const struct entries *es, size_t i, const char *name, size_t len)
 {
 	const unsigned char *p = es->raw + es->off[i];
-	size_t n = le_get16(p);
-	int c = memcmp(p + 2, name, n < len ? n : len);
+	size_t n;
+	int c;
+
+	if (es->v3) {
+		n = p[-1];
+	} else {
+		n = le_get16(p);
+		p += 2;
+	}
+	c = memcmp(p, name, n < len ? n : len);
 
 	return c != 0 ? c : (n > len) - (n < len);
 }
@@ -286,36 +293,113 @@ entry_check(struct reader *r, bool apart, const unsigned char **name, size_t *nl
 /* Entry i, checked by entries_decode(), as a struct entry: its name copied
  * to the name block (with its NUL), value and metadata pointing into the
  * payload. */
+/* Version 3: entry i's record and value, [*rs, *re) and [*vs, *ve). */
 static void
-entry_fill(struct entries *es, size_t i, bool value)
+spans3(const struct entries *es, size_t i, uint32_t *rs, uint32_t *re, uint32_t *vs,
+    uint32_t *ve)
 {
-	struct entry *e = &es->v[i];
-	const unsigned char *p = es->raw + es->off[i];
-	size_t n = le_get16(p);
+	const unsigned char *p = es->idx + 8 * i;
 
-	e->name = es->names + es->names_used;
+	*rs = i > 0 ? le_get32(p - 8) : 0;
+	*vs = i > 0 ? le_get32(p - 4) : 0;
+	*re = le_get32(p);
+	*ve = le_get32(p + 4);
+}
+
+static void
+value_fill3(const struct entries *es, struct entry *e, size_t i)
+{
+	uint32_t rs, re, vs, ve;
+
+	spans3(es, i, &rs, &re, &vs, &ve);
+	e->value = es->values + vs;
+	if (e->value_len > 0)
+		es->need(es->need_ctx, e->value, e->value_len);
+	e->value_pending = false;
+}
+
+/* Version 3: the record (checked now: it was not when decoded), and the
+ * value unless only the head is asked for. */
+static void
+entry_fill3(struct entries *es, struct entry *e, size_t i, bool value)
+{
+	uint32_t rs, re, vs, ve;
+	unsigned char *rec;
+
+	spans3(es, i, &rs, &re, &vs, &ve);
+	rec = es->records + rs;
+	es->need(es->need_ctx, rec, re - rs);
+	if (meta_check(rec + 16, re - rs - 16) != FBV_OK)
+		es->need(es->need_ctx, NULL, 0);        /* does not return */
+	e->created = (int64_t)le_get64(rec);
+	e->updated = (int64_t)le_get64(rec + 8);
+	e->meta_len = re - rs - 16;
+	e->meta = e->meta_len > 0 ? rec + 16 : NULL;
+	e->value_len = ve - vs;
+	if (value)
+		value_fill3(es, e, i);
+	else
+		e->value_pending = true;
+}
+
+/* Entry i, checked by entries_decode(), as e: its name copied to name
+ * (with its NUL; *used: the bytes taken), value and metadata pointing into
+ * the payload. */
+static void
+entry_decode(const struct entries *es, size_t i, struct entry *e, char *name, size_t *used,
+    bool value)
+{
+	const unsigned char *p = es->raw + es->off[i];
+	size_t n;
+
+	if (es->v3) {
+		n = p[-1];
+		e->name = name;
+		memcpy(e->name, p, n);
+		e->name[n] = '\0';
+		*used = n + 1;
+		entry_fill3((struct entries *)(uintptr_t)es, e, i, value);
+		return;
+	}
+	n = le_get16(p);
+	e->name = name;
 	memcpy(e->name, p + 2, n);
 	e->name[n] = '\0';
-	es->names_used += n + 1;
+	*used = n + 1;
 	p += 2 + n;
 	e->value_len = le_get32(p);
-	if (es->voff != NULL) {
-		if (value) {
-			e->value = es->values + es->voff[i];
-			if (e->value_len > 0)
-				es->need(es->need_ctx, e->value, e->value_len);
-		} else {
-			e->value_pending = true;
-		}
-		p += 4;
-	} else {
-		e->value = (unsigned char *)(uintptr_t)(p + 4);
-		p += 4 + e->value_len;
-	}
+	e->value = (unsigned char *)(uintptr_t)(p + 4);
+	p += 4 + e->value_len;
 	e->created = (int64_t)le_get64(p);
 	e->updated = (int64_t)le_get64(p + 8);
 	e->meta_len = le_get16(p + 16);
 	e->meta = e->meta_len > 0 ? (unsigned char *)(uintptr_t)(p + 18) : NULL;
+}
+
+/* Entry i into the array, its name into the name block. */
+static void
+entry_fill(struct entries *es, size_t i, bool value)
+{
+	size_t used;
+
+	entry_decode(es, i, &es->v[i], es->names + es->names_used, &used, value);
+	es->names_used += used;
+	es->nfilled++;
+}
+
+const struct entry *
+entries_peek(const struct entries *es, size_t i, struct entry *tmp, char name[FBV_NAME_MAX + 1])
+{
+	size_t used;
+
+	if (i >= es->n)
+		return NULL;
+	/* the array's untouched pages stay untouched while none is filled in */
+	if (es->off == NULL || (es->nfilled > 0 && es->v[i].name != NULL))
+		return &es->v[i];
+	memset(tmp, 0, sizeof(*tmp));
+	entry_decode(es, i, tmp, name, &used, false);
+	return tmp;
 }
 
 struct entry *
@@ -328,12 +412,8 @@ entries_at(const struct entries *es, size_t i)
 		return NULL;
 	if (es->off != NULL && es->v[i].name == NULL)
 		entry_fill(w, i, true);
-	if (w->v[i].value_pending) {
-		w->v[i].value = w->values + w->voff[i];
-		if (w->v[i].value_len > 0)
-			w->need(w->need_ctx, w->v[i].value, w->v[i].value_len);
-		w->v[i].value_pending = false;
-	}
+	if (w->v[i].value_pending)
+		value_fill3(w, &w->v[i], i);
 	return &w->v[i];
 }
 
@@ -354,14 +434,14 @@ entries_fill(struct entries *es)
 
 	if (es->off == NULL)
 		return;
-	if (es->voff != NULL && es->values_len > 0)
-		es->need(es->need_ctx, es->values, es->values_len);  /* at once */
+	if (es->v3) {   /* at once */
+		es->need(es->need_ctx, es->records, es->records_len);
+		es->need(es->need_ctx, es->values, es->values_len);
+	}
 	for (i = 0; i < es->n; i++)
 		entries_at(es, i);
 	free(es->off);
 	es->off = NULL;
-	free(es->voff);
-	es->voff = NULL;
 }
 
 /* Checks every entry where it lies (names, lengths, order, metadata) and
@@ -412,62 +492,104 @@ corrupt:
 	return FBV_ERR_CORRUPT;
 }
 
-/* The directory's entries are those of version 1 without the values'
- * bytes: 24 bytes and the name at least, so count <= D / 25. */
+/* Names and index are checked in one pass each: the names' bytes, order
+ * and lengths, the index's ends (each record at least its 16 bytes of
+ * times, each value at most FBV_VALUE_MAX) and that they end where the
+ * records and values do. Every name takes two bytes at least, so count <=
+ * names length / 2. */
 int
 entries_decode3(struct entries *es, unsigned char *plain, size_t len,
     void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx)
 {
-	struct reader r = { plain, len, 0 }, d;
-	const unsigned char *name, *prev = NULL, *dir;
-	size_t nlen, vlen, prev_len = 0, total = 0;
-	uint64_t count, dlen, i;
+	struct reader r = { plain, len, 0 };
+	const unsigned char *names, *idx, *p, *end, *prev = NULL;
+	unsigned char *records;
+	uint64_t count, nlen, rlen, i;
+	uint32_t re, ve, pr = 0, pv = 0;
+	size_t l, prev_len = 0;
 	int c;
 
 	memset(es, 0, sizeof(*es));
-	if (reader_uint(&r, 4, &count) != 0 || reader_uint(&r, 4, &dlen) != 0 ||
-	    (dir = reader_take(&r, dlen)) == NULL || count > dlen / 25)
+	if (reader_uint(&r, 4, &count) != 0 || reader_uint(&r, 4, &nlen) != 0 ||
+	    count > nlen / 2 || (names = reader_take(&r, nlen)) == NULL ||
+	    (idx = reader_take(&r, 8 * count)) == NULL || reader_uint(&r, 4, &rlen) != 0 ||
+	    (records = (unsigned char *)(uintptr_t)reader_take(&r, rlen)) == NULL)
 		return FBV_ERR_CORRUPT;
-	d = (struct reader){ dir, dlen, 0 };
-	if (count == 0)
-		return dlen == 0 && reader_left(&r) == 0 ? FBV_OK : FBV_ERR_CORRUPT;
-	if ((es->off = malloc(count * sizeof(*es->off))) == NULL ||
-	    (es->voff = malloc(count * sizeof(*es->voff))) == NULL)
-		goto nomem;
-	for (i = 0; i < count; i++) {
-		es->off[i] = (uint32_t)d.off;
-		es->voff[i] = (uint32_t)total;
-		if (entry_check(&d, true, &name, &nlen, &vlen) != FBV_OK)
+	if (count > 0 && (es->off = malloc(count * sizeof(*es->off))) == NULL)
+		return FBV_ERR_NOMEM;
+	for (i = 0, p = names, end = names + nlen; i < count; i++) {
+		if (p == end)
+			goto corrupt;
+		l = *p++;
+		if (l > (size_t)(end - p) || name_check_bytes((const char *)p, l) != FBV_OK)
 			goto corrupt;
 		if (prev != NULL) {
-			c = memcmp(prev, name, prev_len < nlen ? prev_len : nlen);
-			if (c > 0 || (c == 0 && prev_len >= nlen))
+			c = memcmp(prev, p, prev_len < l ? prev_len : l);
+			if (c > 0 || (c == 0 && prev_len >= l))
 				goto corrupt;
 		}
-		prev = name;
-		prev_len = nlen;
-		total += vlen;
-		if (total > reader_left(&r))
-			goto corrupt;
+		es->off[i] = (uint32_t)(p - names);
+		prev = p;
+		prev_len = l;
+		p += l;
 	}
-	if (reader_left(&d) != 0 || total != reader_left(&r))
+	if (p != end)
 		goto corrupt;
-	if ((es->v = calloc(count, sizeof(*es->v))) == NULL ||
-	    (es->names = malloc(dlen)) == NULL)
-		goto nomem;
+	for (i = 0; i < count; i++) {
+		re = le_get32(idx + 8 * i);
+		ve = le_get32(idx + 8 * i + 4);
+		if (re < pr || re - pr < 16 || re - pr - 16 > META_MAX || ve < pv ||
+		    ve - pv > FBV_VALUE_MAX)
+			goto corrupt;
+		pr = re;
+		pv = ve;
+	}
+	if (pr != rlen || pv != reader_left(&r))
+		goto corrupt;
+	if (count > 0 && ((es->v = calloc(count, sizeof(*es->v))) == NULL ||
+	    (es->names = malloc(nlen)) == NULL)) {
+		entries_free(es);
+		return FBV_ERR_NOMEM;
+	}
 	es->n = es->cap = count;
-	es->raw = dir;
+	es->raw = names;
+	es->v3 = true;
+	es->idx = idx;
+	es->records = records;
+	es->records_len = rlen;
 	es->values = plain + r.off;
-	es->values_len = total;
+	es->values_len = reader_left(&r);
 	es->need = need;
 	es->need_ctx = ctx;
 	return FBV_OK;
-nomem:
-	entries_free(es);
-	return FBV_ERR_NOMEM;
 corrupt:
 	entries_free(es);
 	return FBV_ERR_CORRUPT;
+}
+
+int
+entries_records3(const struct entries *es)
+{
+	if (!es->v3 || es->off == NULL)
+		return FBV_OK;
+	es->need(es->need_ctx, es->records, es->records_len);
+	return entries_check3(es);
+}
+
+int
+entries_check3(const struct entries *es)
+{
+	uint32_t rs, re, vs, ve;
+	size_t i;
+
+	if (!es->v3 || es->off == NULL)
+		return FBV_OK;
+	for (i = 0; i < es->n; i++) {
+		spans3(es, i, &rs, &re, &vs, &ve);
+		if (meta_check(es->records + rs + 16, re - rs - 16) != FBV_OK)
+			return FBV_ERR_CORRUPT;
+	}
+	return FBV_OK;
 }
 
 size_t
@@ -523,40 +645,69 @@ entries_encode(const struct entries *es, struct sbuf *out)
 	return FBV_OK;
 }
 
-/* Version 3: the count, the directory's length, the directory, the values. */
+/* Version 3's lengths: names (A), records (R), values (V). */
+static void
+lengths3(const struct entries *es, size_t *a, size_t *r, size_t *v)
+{
+	size_t i;
+
+	entries_fill((struct entries *)(uintptr_t)es);  /* not a change */
+	*a = *r = *v = 0;
+	for (i = 0; i < es->n; i++) {
+		*a += 1 + strlen(es->v[i].name);
+		*r += 16 + es->v[i].meta_len;
+		*v += es->v[i].value_len;
+	}
+}
+
+size_t
+entries_encoded_len3(const struct entries *es)
+{
+	size_t a, r, v;
+
+	lengths3(es, &a, &r, &v);
+	return 8 + a + 8 * es->n + 4 + r + v;
+}
+
+/* Version 3: count, names length, names, index, records length, records,
+ * values. */
 int
 entries_encode3(const struct entries *es, struct sbuf *out)
 {
-	size_t i, total = entries_encoded_len(es) + 4, dlen = 0;
-	unsigned char *p, *dir;
+	size_t i, a, rl, vl, total;
+	unsigned char *p, *idx, *rec, *val;
+	uint32_t re = 0, ve = 0;
 	int r;
 
+	lengths3(es, &a, &rl, &vl);
+	total = 8 + a + 8 * es->n + 4 + rl + vl;
 	if ((r = sbuf_reserve(out, total)) != FBV_OK)
 		return r;
-	for (i = 0; i < es->n; i++)
-		dlen += 2 + strlen(es->v[i].name) + 4 + 16 + 2 + es->v[i].meta_len;
 	p = out->data + out->len;
 	le_put32(p, (uint32_t)es->n);
-	le_put32(p + 4, (uint32_t)dlen);
-	dir = p + 8;
-	p = dir + dlen;
+	le_put32(p + 4, (uint32_t)a);
+	p += 8;
+	idx = p + a;
+	le_put32(idx + 8 * es->n, (uint32_t)rl);
+	rec = idx + 8 * es->n + 4;
+	val = rec + rl;
 	for (i = 0; i < es->n; i++) {
 		const struct entry *e = &es->v[i];
 		size_t nlen = strlen(e->name);
 
-		le_put16(dir, (uint16_t)nlen);
-		memcpy(dir + 2, e->name, nlen);
-		dir += 2 + nlen;
-		le_put32(dir, (uint32_t)e->value_len);
-		le_put64(dir + 4, (uint64_t)e->created);
-		le_put64(dir + 12, (uint64_t)e->updated);
-		le_put16(dir + 20, (uint16_t)e->meta_len);
+		*p = (unsigned char)nlen;
+		memcpy(p + 1, e->name, nlen);
+		p += 1 + nlen;
+		le_put64(rec + re, (uint64_t)e->created);
+		le_put64(rec + re + 8, (uint64_t)e->updated);
 		if (e->meta_len > 0)
-			memcpy(dir + 22, e->meta, e->meta_len);
-		dir += 22 + e->meta_len;
+			memcpy(rec + re + 16, e->meta, e->meta_len);
+		re += (uint32_t)(16 + e->meta_len);
 		if (e->value_len > 0)
-			memcpy(p, e->value, e->value_len);
-		p += e->value_len;
+			memcpy(val + ve, e->value, e->value_len);
+		ve += (uint32_t)e->value_len;
+		le_put32(idx + 8 * i, re);
+		le_put32(idx + 8 * i + 4, ve);
 	}
 	out->len += total;
 	return FBV_OK;

@@ -39,10 +39,16 @@ struct entries {
 	size_t names_used;
 	const unsigned char *raw; /* the payload they were decoded from */
 	uint32_t *off;          /* where each starts in raw; NULL once all filled */
-	/* Version 3: raw is the directory, and entry i's value lies apart, at
-	 * values + voff[i]; need() makes [p, p + len) decrypted before it is
-	 * used (and does not return if it cannot). */
-	uint32_t *voff;
+	/* Version 3 (format.h): raw is the names block (name i starts at
+	 * off[i], its length the byte before), idx the index; the records and
+	 * values lie apart, used through need(), which makes [p, p + len)
+	 * decrypted, or with p NULL says the payload is corrupt, and does not
+	 * return if it cannot. */
+	bool v3;
+	size_t nfilled;         /* entries filled in so far */
+	const unsigned char *idx;
+	unsigned char *records;
+	size_t records_len;
 	unsigned char *values;
 	size_t values_len;
 	void (*need)(void *ctx, const unsigned char *p, size_t len);
@@ -58,6 +64,11 @@ struct entry *entries_at(const struct entries *es, size_t i);
 /* Entry i's name, times and metadata, without reading its value (value is
  * NULL while value_pending; entries_at() reads it). */
 const struct entry *entries_head(const struct entries *es, size_t i);
+/* The same, filling in nothing: an entry not filled in yet is decoded into
+ * tmp, its name into name, until the next call; for a pass over every
+ * entry (list) that touches none of the array. */
+const struct entry *entries_peek(const struct entries *es, size_t i, struct entry *tmp,
+    char name[FBV_NAME_MAX + 1]);
 struct entry *entries_find(const struct entries *es, const char *name);
 /* Fills in every entry (the array is then complete, as an edit needs). */
 void entries_fill(struct entries *es);
@@ -70,13 +81,19 @@ int entries_remove(struct entries *es, const char *name);
  * outlive es; it makes three allocations whatever the count (offsets, the
  * array, the name block), and fills in entries as they are used. */
 int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
-/* The same for version 3 (format.h): plain is the entry count, the
- * directory and the values; the directory is checked, the values are
- * used through need. */
+/* The same for version 3 (format.h): plain is the entry count, the names,
+ * the index, the records and the values, of which the names and the index
+ * (decrypted) are checked now; a record is checked when it is used, all of
+ * them by entries_check3(). */
 int entries_decode3(struct entries *es, unsigned char *plain, size_t len,
     void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx);
-/* The exact length entries_encode() appends; version 3's is 4 more. */
+int entries_check3(const struct entries *es);
+/* Version 3: every record decrypted (need()) and checked, for a pass over
+ * all entries' metadata; FBV_ERR_CORRUPT if one does not parse. */
+int entries_records3(const struct entries *es);
+/* The exact length entries_encode() and entries_encode3() append. */
 size_t entries_encoded_len(const struct entries *es);
+size_t entries_encoded_len3(const struct entries *es);
 int entries_encode(const struct entries *es, struct sbuf *out);
 int entries_encode3(const struct entries *es, struct sbuf *out);
 

@@ -156,8 +156,8 @@
  * == Version 3 ==================================================================
  *
  * Version 2 with the payload sealed in segments, so that a reader decrypts
- * only the part it needs (a get at 10,000 entries, the names and one value;
- * a list, no value at all) while the whole payload stays one encrypted
+ * only the part it needs (a get at 10,000 entries: the names, the index, one
+ * record and one value; a list: no value at all) while the whole payload stays one encrypted
  * stream under one key fresh on every save: the file still shows only the
  * payload's total length, not how many entries it holds or how long each is.
  * Slots, stanzas, keys and their rules are those of version 2.
@@ -171,8 +171,8 @@
  *                of this save's data key
  *    H+32    16  segment nonce prefix, fresh on every save
  *    H+48     4  payload plaintext length L, 1..256 MiB
- *    H+52     .  the payload in S = ceil(L / 65536) segments; segment i holds
- *                plaintext bytes [65536 i, min(L, 65536 (i + 1))), sealed
+ *    H+52     .  the payload in S = ceil(L / 16384) segments; segment i holds
+ *                plaintext bytes [16384 i, min(L, 16384 (i + 1))), sealed
  *                with XChaCha20-Poly1305 under subkey 6 of this save's data
  *                key, nonce = prefix || i (8 bytes), associated data = bytes
  *                [0, H+52): the header with its MAC, the prefix and L. Each
@@ -183,15 +183,22 @@
  *
  * Payload plaintext: the slot records, as in version 2; then
  *    +0  4  entry count N
- *    +4  4  directory length D
- *    +8  D  the directory: N entries sorted by name, names unique, each
- *           encoded as in version 1 without the value's bytes: name length,
- *           name, value length, created, updated, metadata length, metadata
- *  +8+D  .  the values, in directory order, nothing between them; their
- *           lengths add up to the rest of the payload exactly
- * A reader decrypts the segments holding the slot records and the
- * directory (it checks all of it), and then each value's segments when that
- * value is used; an edit or a save decrypts every segment first.
+ *    +4  4  names length A
+ *    +8  A  the names, sorted, unique: each a 1-byte length (1..128) and
+ *           the name
+ *     .  8N the index, per entry: where its record ends, where its value
+ *           ends (4 bytes each, from the start of the records and of the
+ *           values); entry i's record and value start where entry i-1's end
+ *     .  4  records length R
+ *     .  R  the records, per entry: created (8), updated (8), and the rest
+ *           of the record its metadata (version 1's records, at most 65535
+ *           bytes)
+ *     .  .  the values, nothing between them, at most FBV_VALUE_MAX each;
+ *           the last value ends where the payload does
+ * A reader decrypts the segments holding the slot records, the names and
+ * the index, and checks all of them; then the segments of an entry's record
+ * and value when that entry is used (a list reads records, never values);
+ * an edit or a save decrypts and checks every segment first.
  */
 #ifndef FBV_FORMAT_H
 #define FBV_FORMAT_H
@@ -201,7 +208,7 @@
 #define FBV_VERSION 1
 #define FBV_VERSION2 2
 #define FBV_VERSION3 3
-#define FBV3_SEGMENT_BYTES 65536
+#define FBV3_SEGMENT_BYTES 16384
 #define FBV3_PREFIX_NONCE_BYTES 16
 #define FBV3_TRAILER_BYTES (32 + FBV3_PREFIX_NONCE_BYTES + 4)  /* MAC, prefix, L */
 #define FBV_GEN_OFF 28

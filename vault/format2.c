@@ -540,7 +540,7 @@ put_header(const struct vault *v, uint64_t gen, struct sbuf *out)
 static int
 put_plain(const struct vault *v, struct sbuf *out)
 {
-	size_t i, total = 1 + entries_encoded_len(&v->entries) + 4;
+	size_t i, total = 1 + entries_encoded_len3(&v->entries);
 	int r;
 
 	/* One exact reservation, with room for the tags of the sealing in place. */

@@ -16,7 +16,7 @@
 
 #define SEG FBV3_SEGMENT_BYTES
 #define SEG_CIPHER (SEG + FBV_TAG_BYTES)
-#define BATCH_SEGS 16           /* segments read by one pread: 1 MiB */
+#define BATCH_SEGS 4            /* segments read by one pread: 64 KiB, from the heap */
 
 static size_t
 seg_count(uint32_t len)
@@ -171,9 +171,11 @@ open_head(struct vault *v)
 			return r;
 		off += 3 + le_get16(p + off + 1);
 	}
+	/* count, names length; the names, the index, the records' length */
 	if ((r = v3_ensure(v, off, 8)) != FBV_OK)
 		return r;
-	return v3_ensure(v, off + 8, le_get32(p + off + 4));
+	return v3_ensure(v, off + 8, (size_t)le_get32(p + off + 4) +
+	    8 * (size_t)le_get32(p + off) + 4);
 }
 
 static void
@@ -266,7 +268,7 @@ void
 v3_need(void *ctx, const unsigned char *p, size_t len)
 {
 	struct vault *v = ctx;
-	int r = v3_ensure(v, (size_t)(p - v->plain.data), len);
+	int r = p == NULL ? FBV_ERR_CORRUPT : v3_ensure(v, (size_t)(p - v->plain.data), len);
 
 	if (r != FBV_OK) {
 		fault(v->path, r);

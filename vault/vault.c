@@ -703,11 +703,30 @@ vault_save(struct vault *v, bool exclusive)
 int
 vault_open_all(struct vault *v)
 {
+	int r;
+
 	if (v->version != FBV_VERSION3)
 		return FBV_OK;
 	if (!vault_payload_is_open(v))
 		return FBV_ERR_INVALID;
-	return v->seg_open == NULL ? FBV_OK : v3_ensure(v, 0, v->plain_len);
+	if (v->seg_open != NULL && (r = v3_ensure(v, 0, v->plain_len)) != FBV_OK)
+		return r;
+	return entries_check3(&v->entries);
+}
+
+int
+vault_open_records(struct vault *v)
+{
+	int r;
+
+	if (v->version != FBV_VERSION3 || v->seg_open == NULL)
+		return FBV_OK;
+	if (!vault_payload_is_open(v))
+		return FBV_ERR_INVALID;
+	if (v->entries.n > 0 && (r = v3_ensure(v, (size_t)(v->entries.records - v->plain.data),
+	    v->entries.records_len)) != FBV_OK)
+		return r;
+	return entries_records3(&v->entries);
 }
 
 size_t
@@ -726,6 +745,12 @@ const struct entry *
 vault_entry_head(const struct vault *v, size_t i)
 {
 	return entries_head(&v->entries, i);
+}
+
+const struct entry *
+vault_entry_peek(const struct vault *v, size_t i, struct entry *tmp, char name[FBV_NAME_MAX + 1])
+{
+	return entries_peek(&v->entries, i, tmp, name);
 }
 
 const struct entry *

@@ -117,6 +117,9 @@ int vault_save(struct vault *v, bool exclusive);
  * must not return: the default aborts, the program sets one that says so
  * and exits. */
 int vault_open_all(struct vault *v);
+/* Every entry's record (times, metadata) decrypted and checked, not the
+ * values: before a pass over every entry's metadata (list, status). */
+int vault_open_records(struct vault *v);
 void vault_on_fault(void (*handler)(const char *path, int err));
 
 /* The entries of an unlocked vault, sorted by name. */
@@ -124,6 +127,10 @@ size_t vault_count(const struct vault *v);
 const struct entry *vault_entry(const struct vault *v, size_t i);
 /* Entry i without its value (entries_head()): for list and status. */
 const struct entry *vault_entry_head(const struct vault *v, size_t i);
+/* Entry i without its value, decoded into tmp and name if not filled in
+ * (entries_peek()): valid until the next call. */
+const struct entry *vault_entry_peek(const struct vault *v, size_t i, struct entry *tmp,
+    char name[FBV_NAME_MAX + 1]);
 const struct entry *vault_find(const struct vault *v, const char *name);
 
 /* Entry edits: each marks the vault changed. vault_put() stores a copy of

@@ -12,6 +12,9 @@
 #include <sodium.h>
 
 #include "../../crypto/errors.h"
+#include "../../crypto/le.h"
+#include "../../crypto/recipient.h"
+#include "../../vault/format3.h"
 #include "../../vault/store.h"
 #include "../../vault/vault.h"
 
@@ -277,6 +280,76 @@ test_small(void)
 	vault_free(v);
 }
 
+/* A file sealed here, under a key of the test's, to one recipient slot:
+ * plain is the payload after the slot record. */
+static void
+forge(const unsigned char *plain, size_t plen, const struct x25519_keypair *kp)
+{
+	static const unsigned char id[FBV_ID_BYTES] = "format3 forged!";
+	unsigned char ctx[FBV2_STANZA_CTX_BYTES], body[FBV_STANZA_BYTES];
+	unsigned char dk[FBV_KEY_BYTES];
+	struct sbuf file, p;
+
+	randombytes_buf(dk, sizeof(dk));
+	memcpy(ctx, FBV2_STANZA_CTX, 15);
+	memcpy(ctx + 15, id, FBV_ID_BYTES);
+	le_put64(ctx + 15 + FBV_ID_BYTES, 1);
+	ctx[15 + FBV_ID_BYTES + 8] = 0;
+	ctx[15 + FBV_ID_BYTES + 9] = FBV_SLOT_RECIPIENT;
+	CHECK(stanza_wrap(body, dk, kp->pk, ctx, sizeof(ctx)) == FBV_OK);
+	sbuf_init(&file, FBV_FILE_MAX);
+	sbuf_init(&p, FBV_FILE_MAX);
+	CHECK(sbuf_put(&file, FBV_MAGIC, FBV_MAGIC_BYTES) == FBV_OK &&
+	    sbuf_put_u16(&file, FBV_VERSION3) == FBV_OK && sbuf_put_u16(&file, 0) == FBV_OK &&
+	    sbuf_put(&file, id, FBV_ID_BYTES) == FBV_OK && sbuf_put_u64(&file, 1) == FBV_OK &&
+	    sbuf_put_u8(&file, 1) == FBV_OK && sbuf_put_u8(&file, FBV_SLOT_RECIPIENT) == FBV_OK &&
+	    sbuf_put_u16(&file, FBV_STANZA_BYTES) == FBV_OK &&
+	    sbuf_put(&file, body, sizeof(body)) == FBV_OK);
+	CHECK(sbuf_reserve(&p, v3_sealed_len(4 + FBV_X25519_BYTES + plen)) == FBV_OK &&
+	    sbuf_put_u8(&p, 1) == FBV_OK && sbuf_put_u8(&p, FBV_SLOT_RECIPIENT) == FBV_OK &&
+	    sbuf_put_u16(&p, FBV_X25519_BYTES) == FBV_OK &&
+	    sbuf_put(&p, kp->pk, FBV_X25519_BYTES) == FBV_OK && sbuf_put(&p, plain, plen) == FBV_OK);
+	CHECK(v3_seal(&file, &p, dk) == FBV_OK && sbuf_put(&file, p.data, p.len) == FBV_OK);
+	write_file(path, file.data, file.len);
+	sbuf_free(&p);
+	sbuf_free(&file);
+}
+
+/* A record's metadata is checked when the record is used: a bad one is
+ * refused by an edit, by list's pass and by a read of that entry (the
+ * fault), while the names and index alone open. */
+static void
+test_bad_record(void)
+{
+	/* two entries; b's metadata has a record of tag 0 */
+	static const unsigned char plain[] = "\2\0\0\0" "\4\0\0\0" "\1a" "\1b"
+	    "\x10\0\0\0" "\1\0\0\0" "\x24\0\0\0" "\2\0\0\0"
+	    "\x24\0\0\0"
+	    "\1\0\0\0\0\0\0\0" "\1\0\0\0\0\0\0\0"
+	    "\2\0\0\0\0\0\0\0" "\2\0\0\0\0\0\0\0" "\0\1\0x"
+	    "12";
+	struct x25519_keypair *kp;
+	const struct entry *e;
+	struct vault *v;
+
+	CHECK(x25519_keypair_generate(&kp) == FBV_OK);
+	forge(plain, sizeof(plain) - 1, kp);
+	CHECK(vault_load(path, &v) == FBV_OK && vault_unlock_secret(v, kp->sk) == FBV_OK);
+	CHECK((e = vault_find(v, "a")) != NULL && e->value_len == 1 && e->value[0] == '1');
+	CHECK(vault_open_records(v) == FBV_ERR_CORRUPT);
+	CHECK(vault_open_all(v) == FBV_ERR_CORRUPT);
+	fault_err = 0;
+	vault_on_fault(on_fault);
+	if (setjmp(fault_jump) == 0) {
+		(void)vault_find(v, "b");
+		CHECK(!"a bad record was used");
+	}
+	vault_on_fault(NULL);
+	CHECK(fault_err == FBV_ERR_CORRUPT);
+	vault_free(v);
+	x25519_keypair_free(kp);
+}
+
 int
 main(void)
 {
@@ -288,6 +361,7 @@ main(void)
 	test_fault();
 	test_moved();
 	test_small();
+	test_bad_record();
 	unlink(path);
 	rmdir(dir);
 	printf("%d passed, %d failed\n", passed, failed);
