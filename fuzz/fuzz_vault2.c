@@ -242,16 +242,16 @@ forge_payload(struct sbuf *out, const uint8_t *plain, size_t plen, bool segmente
 	}
 	hdr = out->len;
 	if (segmented) {
-		struct sbuf p;
+		struct v3_sealer s;
+		unsigned char *segs = NULL;
+		size_t slen = 0;
 
-		if (plen == 0)
-			return FBV_ERR_TOO_LARGE;
-		sbuf_init(&p, FBV_FILE_MAX);
-		if ((r = sbuf_reserve(&p, v3_sealed_len(plen))) == FBV_OK &&
-		    (r = sbuf_put(&p, plain, plen)) == FBV_OK &&
-		    (r = v3_seal(out, &p, forge2_key)) == FBV_OK)
-			r = sbuf_put(out, p.data, p.len);
-		sbuf_free(&p);
+		if ((r = v3_seal_begin(&s, out, plen, forge2_key)) != FBV_OK)
+			return r;
+		v3_seal_put(&s, plain, plen);
+		if ((r = v3_seal_end(&s, &segs, &slen)) == FBV_OK)
+			r = sbuf_put(out, segs, slen);
+		free(segs);
 		return r;
 	}
 	subkey_derive(sub, SUBKEY_HEADER_MAC_V2, forge2_key);

@@ -669,48 +669,45 @@ entries_encoded_len3(const struct entries *es)
 	return 8 + a + 8 * es->n + 4 + r + v;
 }
 
-/* Version 3: count, names length, names, index, records length, records,
- * values. */
-int
-entries_encode3(const struct entries *es, struct sbuf *out)
+/* Version 3, in order, to put(): count, names length, names, index,
+ * records length, records, values; small fields gathered in buf first. */
+void
+entries_write3(const struct entries *es, void (*put)(void *ctx, const void *p, size_t n),
+    void *ctx)
 {
-	size_t i, a, rl, vl, total;
-	unsigned char *p, *idx, *rec, *val;
+	unsigned char buf[1 + FBV_NAME_MAX];
+	size_t i, a, rl, vl, nlen;
 	uint32_t re = 0, ve = 0;
-	int r;
 
 	lengths3(es, &a, &rl, &vl);
-	total = 8 + a + 8 * es->n + 4 + rl + vl;
-	if ((r = sbuf_reserve(out, total)) != FBV_OK)
-		return r;
-	p = out->data + out->len;
-	le_put32(p, (uint32_t)es->n);
-	le_put32(p + 4, (uint32_t)a);
-	p += 8;
-	idx = p + a;
-	le_put32(idx + 8 * es->n, (uint32_t)rl);
-	rec = idx + 8 * es->n + 4;
-	val = rec + rl;
+	le_put32(buf, (uint32_t)es->n);
+	le_put32(buf + 4, (uint32_t)a);
+	put(ctx, buf, 8);
 	for (i = 0; i < es->n; i++) {
-		const struct entry *e = &es->v[i];
-		size_t nlen = strlen(e->name);
-
-		*p = (unsigned char)nlen;
-		memcpy(p + 1, e->name, nlen);
-		p += 1 + nlen;
-		le_put64(rec + re, (uint64_t)e->created);
-		le_put64(rec + re + 8, (uint64_t)e->updated);
-		if (e->meta_len > 0)
-			memcpy(rec + re + 16, e->meta, e->meta_len);
-		re += (uint32_t)(16 + e->meta_len);
-		if (e->value_len > 0)
-			memcpy(val + ve, e->value, e->value_len);
-		ve += (uint32_t)e->value_len;
-		le_put32(idx + 8 * i, re);
-		le_put32(idx + 8 * i + 4, ve);
+		nlen = strlen(es->v[i].name);
+		buf[0] = (unsigned char)nlen;
+		memcpy(buf + 1, es->v[i].name, nlen);
+		put(ctx, buf, 1 + nlen);
 	}
-	out->len += total;
-	return FBV_OK;
+	for (i = 0; i < es->n; i++) {
+		re += (uint32_t)(16 + es->v[i].meta_len);
+		ve += (uint32_t)es->v[i].value_len;
+		le_put32(buf, re);
+		le_put32(buf + 4, ve);
+		put(ctx, buf, 8);
+	}
+	le_put32(buf, (uint32_t)rl);
+	put(ctx, buf, 4);
+	for (i = 0; i < es->n; i++) {
+		le_put64(buf, (uint64_t)es->v[i].created);
+		le_put64(buf + 8, (uint64_t)es->v[i].updated);
+		put(ctx, buf, 16);
+		if (es->v[i].meta_len > 0)
+			put(ctx, es->v[i].meta, es->v[i].meta_len);
+	}
+	for (i = 0; i < es->n; i++)
+		if (es->v[i].value_len > 0)
+			put(ctx, es->v[i].value, es->v[i].value_len);
 }
 
 /* Finds tag's record; *at is its offset in e->meta. */

@@ -91,11 +91,14 @@ int entries_check3(const struct entries *es);
 /* Version 3: every record decrypted (need()) and checked, for a pass over
  * all entries' metadata; FBV_ERR_CORRUPT if one does not parse. */
 int entries_records3(const struct entries *es);
-/* The exact length entries_encode() and entries_encode3() append. */
+/* The exact length entries_encode() and entries_write3() give. */
 size_t entries_encoded_len(const struct entries *es);
 size_t entries_encoded_len3(const struct entries *es);
 int entries_encode(const struct entries *es, struct sbuf *out);
-int entries_encode3(const struct entries *es, struct sbuf *out);
+/* Version 3's encoding, in pieces, in order (format3.h's sealer takes
+ * them): exactly entries_encoded_len3() bytes. */
+void entries_write3(const struct entries *es, void (*put)(void *ctx, const void *p, size_t n),
+    void *ctx);
 
 int meta_get_str(const struct entry *e, enum meta_tag tag, const char **s, size_t *len);
 bool meta_has(const struct entry *e, enum meta_tag tag);

@@ -537,24 +537,34 @@ put_header(const struct vault *v, uint64_t gen, struct sbuf *out)
 	return FBV_OK;
 }
 
-static int
-put_plain(const struct vault *v, struct sbuf *out)
+/* The payload's length: slot records and entries. */
+static size_t
+plain_len(const struct vault *v)
 {
 	size_t i, total = 1 + entries_encoded_len3(&v->entries);
-	int r;
 
-	/* One exact reservation, with room for the tags of the sealing in place. */
 	for (i = 0; i < v->nslots; i++)
 		total += 3 + v->slots[i].rec_len;
-	if ((r = sbuf_reserve(out, v3_sealed_len(total))) != FBV_OK ||
-	    (r = sbuf_put_u8(out, (uint8_t)v->nslots)) != FBV_OK)
-		return r;
-	for (i = 0; i < v->nslots; i++)
-		if ((r = sbuf_put_u8(out, v->slots[i].type)) != FBV_OK ||
-		    (r = sbuf_put_u16(out, v->slots[i].rec_len)) != FBV_OK ||
-		    (r = sbuf_put(out, v->slots[i].rec, v->slots[i].rec_len)) != FBV_OK)
-			return r;
-	return entries_encode3(&v->entries, out);
+	return total;
+}
+
+/* The payload, to the sealer as it is made. */
+static void
+write_plain(const struct vault *v, struct v3_sealer *s)
+{
+	unsigned char b[3];
+	size_t i;
+
+	b[0] = (unsigned char)v->nslots;
+	v3_seal_put(s, b, 1);
+	for (i = 0; i < v->nslots; i++) {
+		b[0] = v->slots[i].type;
+		le_put16(b + 1, v->slots[i].rec_len);
+		v3_seal_put(s, b, 3);
+		if (v->slots[i].rec_len > 0)
+			v3_seal_put(s, v->slots[i].rec, v->slots[i].rec_len);
+	}
+	entries_write3(&v->entries, v3_seal_put, s);
 }
 
 /* What the file now is becomes v's: header, MAC, prefix, length, the last
@@ -586,14 +596,14 @@ adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigned c
 int
 v2_save(struct vault *v, bool exclusive)
 {
-	struct sbuf file, plain;
-	unsigned char *key = NULL;
+	struct v3_sealer sealer;
+	struct sbuf file;
+	unsigned char *key = NULL, *c = NULL;
 	uint64_t gen = v->generation + 1;
-	size_t hdr_len = 0;
+	size_t hdr_len = 0, clen = 0;
 	int r;
 
 	sbuf_init(&file, FBV_FILE_MAX);
-	sbuf_init(&plain, FBV_PAYLOAD_MAX);
 	if (v->key == NULL) {
 		r = FBV_ERR_INVALID;
 		goto out;
@@ -607,18 +617,20 @@ v2_save(struct vault *v, bool exclusive)
 		goto out;
 	}
 	random_bytes(key, FBV_KEY_BYTES);
-	if ((r = wrap_all(v, key, gen)) != FBV_OK || (r = put_header(v, gen, &file)) != FBV_OK ||
-	    (r = put_plain(v, &plain)) != FBV_OK)
+	if ((r = wrap_all(v, key, gen)) != FBV_OK || (r = put_header(v, gen, &file)) != FBV_OK)
 		goto out;
 	hdr_len = file.len;
-	if ((r = v3_seal(&file, &plain, key)) != FBV_OK ||
-	    (r = store_write_parts(v->path, file.data, file.len, plain.data, plain.len,
+	if ((r = v3_seal_begin(&sealer, &file, plain_len(v), key)) != FBV_OK)
+		goto out;
+	write_plain(v, &sealer);
+	if ((r = v3_seal_end(&sealer, &c, &clen)) != FBV_OK ||
+	    (r = store_write_parts(v->path, file.data, file.len, c, clen,
 	    exclusive ? STORE_EXCLUSIVE : 0)) != FBV_OK ||
-	    (r = adopt(v, &file, hdr_len, plain.data, plain.len, key, gen)) != FBV_OK)
+	    (r = adopt(v, &file, hdr_len, c, clen, key, gen)) != FBV_OK)
 		goto out;
 out:
+	free(c);
 	secret_free(key);
-	sbuf_free(&plain);
 	sbuf_free(&file);
 	return r;
 }

@@ -276,51 +276,96 @@ v3_need(void *ctx, const unsigned char *p, size_t len)
 	}
 }
 
-size_t
-v3_sealed_len(size_t plain_len)
+int
+v3_seal_begin(struct v3_sealer *s, struct sbuf *file, size_t plain_len,
+    const unsigned char key[FBV_KEY_BYTES])
 {
-	return plain_len + seg_count((uint32_t)plain_len) * FBV_TAG_BYTES;
+	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (plain_len == 0 || plain_len > FBV_PAYLOAD_MAX)
+		return FBV_ERR_TOO_LARGE;
+	s->plain_len = plain_len;
+	s->out_len = plain_len + seg_count((uint32_t)plain_len) * FBV_TAG_BYTES;
+	if (file->len + s->out_len > FBV_FILE_MAX)
+		return FBV_ERR_TOO_LARGE;
+	subkey_derive(sub, SUBKEY_HEADER_MAC_V3, key);
+	mac_compute(mac, file->data, file->len, sub);
+	sodium_memzero(sub, sizeof(sub));
+	random_bytes(s->prefix, sizeof(s->prefix));
+	if ((r = sbuf_put(file, mac, sizeof(mac))) != FBV_OK ||
+	    (r = sbuf_put(file, s->prefix, sizeof(s->prefix))) != FBV_OK ||
+	    (r = sbuf_put_u32(file, (uint32_t)plain_len)) != FBV_OK)
+		return r;
+	/* the segment being filled and the payload subkey: secret; what is
+	 * sealed: ciphertext, ordinary memory */
+	if ((s->seg = secret_alloc(SEG + FBV_KEY_BYTES)) == NULL ||
+	    (s->out = malloc(s->out_len)) == NULL) {
+		secret_free(s->seg);
+		s->seg = NULL;
+		return FBV_ERR_NOMEM;
+	}
+	subkey_derive(s->seg + SEG, SUBKEY_PAYLOAD_V3, key);
+	s->file = file;
+	return FBV_OK;
+}
+
+static void
+seal_segment(struct v3_sealer *s)
+{
+	unsigned char nonce[FBV_NONCE_BYTES];
+
+	seg_nonce(nonce, s->prefix, s->index);
+	aead_seal(s->out + s->index * SEG_CIPHER, s->seg, s->fill, s->file->data, s->file->len,
+	    nonce, s->seg + SEG);
+	s->index++;
+	s->fill = 0;
+}
+
+void
+v3_seal_put(void *ctx, const void *p, size_t n)
+{
+	struct v3_sealer *s = ctx;
+	const unsigned char *q = p;
+	size_t k;
+
+	if (s->seg == NULL || n > s->plain_len - s->written) {
+		s->err = FBV_ERR_INVALID;       /* more than was announced */
+		return;
+	}
+	s->written += n;
+	while (n > 0) {
+		k = SEG - s->fill < n ? SEG - s->fill : n;
+		memcpy(s->seg + s->fill, q, k);
+		s->fill += k;
+		q += k;
+		n -= k;
+		if (s->fill == SEG)
+			seal_segment(s);
+	}
 }
 
 int
-v3_seal(struct sbuf *file, struct sbuf *plain, const unsigned char key[FBV_KEY_BYTES])
+v3_seal_end(struct v3_sealer *s, unsigned char **out, size_t *outlen)
 {
-	unsigned char sub[FBV_KEY_BYTES], mac[FBV_MAC_BYTES];
-	unsigned char prefix[FBV3_PREFIX_NONCE_BYTES], nonce[FBV_NONCE_BYTES];
-	size_t i, len = plain->len, n = seg_count((uint32_t)len), clen = v3_sealed_len(len);
-	int r;
+	int r = s->err;
 
-	if (len == 0 || len > FBV_PAYLOAD_MAX)
-		return FBV_ERR_TOO_LARGE;
-	if (plain->cap < clen)
-		return FBV_ERR_INVALID;
-	subkey_derive(sub, SUBKEY_HEADER_MAC_V3, key);
-	mac_compute(mac, file->data, file->len, sub);
-	random_bytes(prefix, sizeof(prefix));
-	if ((r = sbuf_put(file, mac, sizeof(mac))) != FBV_OK ||
-	    (r = sbuf_put(file, prefix, sizeof(prefix))) != FBV_OK ||
-	    (r = sbuf_put_u32(file, (uint32_t)plain->len)) != FBV_OK)
-		goto out;
-	if (file->len + clen > FBV_FILE_MAX) {
-		r = FBV_ERR_TOO_LARGE;
-		goto out;
+	if (r == FBV_OK && s->written != s->plain_len)
+		r = FBV_ERR_INVALID;
+	if (r == FBV_OK && s->fill > 0)
+		seal_segment(s);
+	secret_free(s->seg);            /* wiped: the last plaintext, the subkey */
+	s->seg = NULL;
+	if (r != FBV_OK) {
+		free(s->out);
+		s->out = NULL;
+		return r;
 	}
-	/* In place, from the last segment back: each moves to its place in
-	 * the file (room for the tags before it) and is sealed there. */
-	subkey_derive(sub, SUBKEY_PAYLOAD_V3, key);
-	for (i = n; i-- > 0;) {
-		size_t start = i * SEG, slen = len - start < SEG ? len - start : SEG;
-		unsigned char *c = plain->data + i * SEG_CIPHER;
-
-		if (i > 0)
-			memmove(c, plain->data + start, slen);
-		seg_nonce(nonce, prefix, i);
-		aead_seal(c, c, slen, file->data, file->len, nonce, sub);
-	}
-	plain->len = clen;
-out:
-	sodium_memzero(sub, sizeof(sub));
-	return r;
+	*out = s->out;
+	*outlen = s->out_len;
+	s->out = NULL;
+	return FBV_OK;
 }
 
 int

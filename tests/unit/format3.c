@@ -288,7 +288,10 @@ forge(const unsigned char *plain, size_t plen, const struct x25519_keypair *kp)
 	static const unsigned char id[FBV_ID_BYTES] = "format3 forged!";
 	unsigned char ctx[FBV2_STANZA_CTX_BYTES], body[FBV_STANZA_BYTES];
 	unsigned char dk[FBV_KEY_BYTES];
+	struct v3_sealer sealer;
 	struct sbuf file, p;
+	unsigned char *c = NULL;
+	size_t clen = 0;
 
 	randombytes_buf(dk, sizeof(dk));
 	memcpy(ctx, FBV2_STANZA_CTX, 15);
@@ -305,11 +308,13 @@ forge(const unsigned char *plain, size_t plen, const struct x25519_keypair *kp)
 	    sbuf_put_u8(&file, 1) == FBV_OK && sbuf_put_u8(&file, FBV_SLOT_RECIPIENT) == FBV_OK &&
 	    sbuf_put_u16(&file, FBV_STANZA_BYTES) == FBV_OK &&
 	    sbuf_put(&file, body, sizeof(body)) == FBV_OK);
-	CHECK(sbuf_reserve(&p, v3_sealed_len(4 + FBV_X25519_BYTES + plen)) == FBV_OK &&
-	    sbuf_put_u8(&p, 1) == FBV_OK && sbuf_put_u8(&p, FBV_SLOT_RECIPIENT) == FBV_OK &&
+	CHECK(sbuf_put_u8(&p, 1) == FBV_OK && sbuf_put_u8(&p, FBV_SLOT_RECIPIENT) == FBV_OK &&
 	    sbuf_put_u16(&p, FBV_X25519_BYTES) == FBV_OK &&
 	    sbuf_put(&p, kp->pk, FBV_X25519_BYTES) == FBV_OK && sbuf_put(&p, plain, plen) == FBV_OK);
-	CHECK(v3_seal(&file, &p, dk) == FBV_OK && sbuf_put(&file, p.data, p.len) == FBV_OK);
+	CHECK(v3_seal_begin(&sealer, &file, p.len, dk) == FBV_OK);
+	v3_seal_put(&sealer, p.data, p.len);
+	CHECK(v3_seal_end(&sealer, &c, &clen) == FBV_OK && sbuf_put(&file, c, clen) == FBV_OK);
+	free(c);
 	write_file(path, file.data, file.len);
 	sbuf_free(&p);
 	sbuf_free(&file);
