@@ -1,6 +1,6 @@
 /* Every single-bit flip of every byte of a small real vault (made now, in
- * format 2, or the one named with its passphrase: the format 1 vector),
- * and every
+ * format 3; with "segments", one of two format 3 segments; or the one named
+ * with its passphrase: the format 1 and format 2 vectors), and every
  * truncation: each must be refused with the right class of error (65:
  * corrupted, 77: a slot that does not open), and leave no plaintext behind.
  * The KDF runs again only when a flip changes its inputs. */
@@ -66,14 +66,21 @@ try_open(const unsigned char *buf, size_t len)
 	}
 	if (r == FBV_OK)
 		r = vault_unlock_passphrase_kek(v, kek);
+	/* Format 3 opens a segment when it is used: every one, here. A segment
+	 * refused then is refused; the vault was open, so no leak check. */
+	if (r == FBV_OK && (r = vault_open_all(v)) != FBV_OK) {
+		vault_free(v);
+		return is_corrupt_class(r) ? REFUSED_CORRUPT : ACCEPTED;
+	}
 	r = classify(r, v);
 	vault_free(v);
 	return r;
 }
 
 static int
-make_vault(unsigned char **buf, size_t *len)
+make_vault(unsigned char **buf, size_t *len, bool segments)
 {
+	static unsigned char big[8400];
 	char dir[] = "/tmp/fbvault-flips.XXXXXX", path[64];
 	struct vault *v;
 	struct entry *e;
@@ -85,6 +92,12 @@ make_vault(unsigned char **buf, size_t *len)
 	r = vault_create(path, pass, strlen(pass), KDF_INTERACTIVE, &v);
 	if (r == FBV_OK)
 		r = entries_put(&v->entries, "page/1", (const unsigned char *)"EAAtoken", 8, false, 1, &e);
+	/* two values of 8,400 bytes: the payload takes two 16 KiB segments */
+	memset(big, 'x', sizeof(big));
+	if (r == FBV_OK && segments)
+		r = entries_put(&v->entries, "big/1", big, sizeof(big), false, 1, &e);
+	if (r == FBV_OK && segments)
+		r = entries_put(&v->entries, "big/2", big, sizeof(big), false, 1, &e);
 	if (r == FBV_OK) {
 		v->dirty = true;
 		r = vault_save(v, true);
@@ -129,7 +142,7 @@ main(int argc, char **argv)
 	if (argc == 3) {
 		pass = argv[2];
 		good = read_file(argv[1], &len);
-	} else if (make_vault(&good, &len) != FBV_OK) {
+	} else if (make_vault(&good, &len, argc == 2 && strcmp(argv[1], "segments") == 0) != FBV_OK) {
 		good = NULL;
 	}
 	if (good == NULL || len < 10 || vault_parse("flips", good, len, &v) != FBV_OK) {
@@ -140,7 +153,8 @@ main(int argc, char **argv)
 	slot_body = (v->version == FBV_VERSION ? FBV_PREFIX_BYTES : FBV2_PREFIX_BYTES) + 1 + 3;
 	memcpy(good_inputs, good + slot_body, SLOT_KDF_INPUTS);
 	if (vault_passphrase_kek(v, pass, strlen(pass), good_kek) != FBV_OK ||
-	    vault_unlock_passphrase_kek(v, good_kek) != FBV_OK) {
+	    vault_unlock_passphrase_kek(v, good_kek) != FBV_OK || vault_open_all(v) != FBV_OK ||
+	    (argc == 2 && (v->version != FBV_VERSION3 || v->plain_len <= FBV3_SEGMENT_BYTES))) {
 		fprintf(stderr, "the good vault does not open\n");
 		return 1;
 	}
