@@ -3,9 +3,11 @@
  * times each, interleaved, into DIR (a tmpfs such as /dev/shm, so that the
  * disk's fsync does not drown the difference), and prints the medians.
  *
- *   cc -O2 -o slots bench/slots.c crypto/{secmem,seal,hkdf,recipient}.c \
- *      vault/{entries,vault,format2,store,io}.c -lsodium
- *   ./slots /dev/shm 400 */
+ *   cc -O2 -D_GNU_SOURCE -I. -Ibuild -o slots bench/slots.c \
+ *      crypto/{secmem,seal,hkdf,recipient}.c \
+ *      vault/{entries,vault,format2,format3,store,io}.c -lsodium
+ *   mkdir -m 700 /dev/shm/slots && ./slots /dev/shm/slots 400
+ * (a directory of its own: a save refuses a directory others can write) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
