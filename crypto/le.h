@@ -27,11 +27,25 @@ le_put(unsigned char *p, uint64_t v, size_t n)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static inline uint16_t le_get16(const unsigned char *p) { return (uint16_t)le_get(p, 2); }
-static inline uint32_t le_get32(const unsigned char *p) { return (uint32_t)le_get(p, 4); }
-static inline uint64_t le_get64(const unsigned char *p) { return le_get(p, 8); }
-static inline void le_put16(unsigned char *p, uint16_t v) { le_put(p, v, 2); }
-static inline void le_put32(unsigned char *p, uint32_t v) { le_put(p, v, 4); }
-static inline void le_put64(unsigned char *p, uint64_t v) { le_put(p, v, 8); }
+/* On a little-endian machine the fixed widths are one unaligned load or
+ * store (memcpy, which the compiler makes one instruction): a 10,000-entry
+ * directory reads 40,000 of them. Elsewhere, the loops above. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <string.h>
+#define FBV_LE_FIXED(bits) \
+	static inline uint##bits##_t le_get##bits(const unsigned char *p) \
+	{ uint##bits##_t v; memcpy(&v, p, sizeof(v)); return v; } \
+	static inline void le_put##bits(unsigned char *p, uint##bits##_t v) \
+	{ memcpy(p, &v, sizeof(v)); }
+#else
+#define FBV_LE_FIXED(bits) \
+	static inline uint##bits##_t le_get##bits(const unsigned char *p) \
+	{ return (uint##bits##_t)le_get(p, bits / 8); } \
+	static inline void le_put##bits(unsigned char *p, uint##bits##_t v) \
+	{ le_put(p, v, bits / 8); }
+#endif
+FBV_LE_FIXED(16)
+FBV_LE_FIXED(32)
+FBV_LE_FIXED(64)
 
 #endif

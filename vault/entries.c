@@ -328,9 +328,11 @@ entry_fill3(struct entries *es, struct entry *e, size_t i, bool value)
 
 	spans3(es, i, &rs, &re, &vs, &ve);
 	rec = es->records + rs;
-	es->need(es->need_ctx, rec, re - rs);
-	if (meta_check(rec + 16, re - rs - 16) != FBV_OK)
-		es->need(es->need_ctx, NULL, 0);        /* does not return */
+	if (!es->records_ok) {
+		es->need(es->need_ctx, rec, re - rs);
+		if (meta_check(rec + 16, re - rs - 16) != FBV_OK)
+			es->need(es->need_ctx, NULL, 0);        /* does not return */
+	}
 	e->created = (int64_t)le_get64(rec);
 	e->updated = (int64_t)le_get64(rec + 8);
 	e->meta_len = re - rs - 16;
@@ -570,10 +572,14 @@ corrupt:
 int
 entries_records3(const struct entries *es)
 {
-	if (!es->v3 || es->off == NULL)
+	int r;
+
+	if (!es->v3 || es->off == NULL || es->records_ok)
 		return FBV_OK;
 	es->need(es->need_ctx, es->records, es->records_len);
-	return entries_check3(es);
+	if ((r = entries_check3(es)) == FBV_OK)
+		((struct entries *)(uintptr_t)es)->records_ok = true;     /* not a change */
+	return r;
 }
 
 int

@@ -45,6 +45,7 @@ struct entries {
 	 * decrypted, or with p NULL says the payload is corrupt, and does not
 	 * return if it cannot. */
 	bool v3;
+	bool records_ok;        /* every record decrypted and checked */
 	size_t nfilled;         /* entries filled in so far */
 	const unsigned char *idx;
 	unsigned char *records;
