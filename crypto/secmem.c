@@ -191,7 +191,9 @@ secret_map(size_t len)
 		return NULL;
 	}
 	(void)madvise(base + page, size, MADV_DONTDUMP);
-	if (mlock2(base + page, size, MLOCK_ONFAULT) != 0) {
+	/* A kernel without MLOCK_ONFAULT (before 4.4) locks it all now. */
+	if (mlock2(base + page, size, MLOCK_ONFAULT) != 0 &&
+	    ((errno != ENOSYS && errno != EINVAL) || mlock(base + page, size) != 0)) {
 		unlocked += len;
 		map_unlocked = true;
 	}

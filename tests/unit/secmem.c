@@ -188,11 +188,49 @@ misuse_kills(void)
 	CHECKF(how == 0 || how == SIGSEGV || how == SIGABRT || how == -1, "a freed secret was read back: ended with %d", how);
 }
 
+/* secret_map(): usable over its whole length, only the pages touched are
+ * in memory until then (plain build: it is mapped, not allocated), a write
+ * past its end kills, and an unmapped one is gone. */
+static void
+map_write_past_end(void)
+{
+	unsigned char *p = secret_map(3 * 4096);
+	volatile unsigned char *v = p;
+
+	v[3 * 4096 + 100] = 1;  /* the guard page (plain build), ASan (others) */
+	secret_unmap(p, 3 * 4096);
+}
+
+static void
+map_usable(void)
+{
+	size_t len = 3 * 1024 * 1024 + 123, i;
+	unsigned char *p = secret_map(len);
+	bool ok = p != NULL;
+	int how;
+
+	CHECK(secret_map(0) == NULL);
+	CHECKF(ok, "secret_map of %zu bytes", len);
+	if (!ok)
+		return;
+	for (i = 0; i < len; i += 4096)
+		p[i] = (unsigned char)i;
+	p[len - 1] = 0x5a;
+	for (i = 0; i < len && ok; i += 4096)
+		ok = p[i] == (unsigned char)i;
+	CHECK(ok && p[len - 1] == 0x5a);
+	secret_unmap(p, len);
+	how = in_child(map_write_past_end);
+	CHECKF(how == SIGSEGV || how == SIGBUS || how == SIGABRT || how == -1,
+	    "a write past a mapped secret ended the process with %d", how);
+}
+
 int
 main(void)
 {
 	if (sodium_init() < 0)
 		return 2;
+	map_usable();
 	sizes_usable_and_distinct();
 	many_small();
 	no_mapping_grows();
