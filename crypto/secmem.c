@@ -177,10 +177,10 @@ secret_map(size_t len)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), size;
 	unsigned char *base;
 
-	if (!ARENA)
-		return secret_alloc(len);
 	if (len == 0 || len > SIZE_MAX - 3 * page)
 		return NULL;
+	if (!ARENA)
+		return secret_alloc(len);
 	size = page_round(len, page);
 	base = mmap(NULL, size + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 	    -1, 0);
