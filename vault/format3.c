@@ -112,10 +112,12 @@ segs_open(struct vault *v, size_t a, size_t b)
 		k = b - i < BATCH_SEGS ? b - i : BATCH_SEGS;
 		len = (k - 1) * SEG_CIPHER + seg_plain_len(v, i + k - 1) + FBV_TAG_BYTES;
 		if (v->fd < 0)
-			return FBV_ERR_CORRUPT;
-		if (buf == NULL && (buf = malloc(BATCH_SEGS * SEG_CIPHER)) == NULL)
-			return FBV_ERR_NOMEM;
-		if ((r = store_pread(v->fd, buf, len, at)) != FBV_OK)
+			r = FBV_ERR_CORRUPT;    /* cbuf held the whole file: cannot be */
+		else if (buf == NULL && (buf = malloc(BATCH_SEGS * SEG_CIPHER)) == NULL)
+			r = FBV_ERR_NOMEM;
+		else
+			r = store_pread(v->fd, buf, len, at);
+		if (r != FBV_OK)
 			break;
 		for (size_t j = 0; j < k && r == FBV_OK; j++)
 			r = seg_open(v, i + j, buf + j * SEG_CIPHER);
