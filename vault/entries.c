@@ -356,6 +356,9 @@ entry_decode(const struct entries *es, size_t i, struct entry *e, char *name, si
 
 	if (es->v3) {
 		n = p[-1];
+		/* not checked when decoded (entries_decode3): checked when used */
+		if (!es->records_ok && name_check_bytes((const char *)p, n) != FBV_OK)
+			es->need(es->need_ctx, NULL, 0);        /* does not return */
 		e->name = name;
 		memcpy(e->name, p, n);
 		e->name[n] = '\0';
@@ -494,22 +497,23 @@ corrupt:
 	return FBV_ERR_CORRUPT;
 }
 
-/* Names and index are checked in one pass each: the names' bytes, order
- * and lengths, the index's ends (each record at least its 16 bytes of
- * times, each value at most FBV_VALUE_MAX) and that they end where the
- * records and values do. Every name takes two bytes at least, so count <=
- * names length / 2. */
+/* The structure is checked now, in one pass each: the names' lengths, the
+ * index's ends (each record at least its 16 bytes of times, each value at
+ * most FBV_VALUE_MAX) and that they end where the records and values do.
+ * A name's bytes and the names' order are checked when the name is used
+ * (entry_decode()) and all of them by entries_check3(): a get at 10,000
+ * entries reads one name, not 10,000. Every name takes two bytes at least,
+ * so count <= names length / 2. */
 int
 entries_decode3(struct entries *es, unsigned char *plain, size_t len,
     void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx)
 {
 	struct reader r = { plain, len, 0 };
-	const unsigned char *names, *idx, *p, *end, *prev = NULL;
+	const unsigned char *names, *idx, *p, *end;
 	unsigned char *records;
 	uint64_t count, nlen, rlen, i;
 	uint32_t re, ve, pr = 0, pv = 0;
-	size_t l, prev_len = 0;
-	int c;
+	size_t l;
 
 	memset(es, 0, sizeof(*es));
 	if (reader_uint(&r, 4, &count) != 0 || reader_uint(&r, 4, &nlen) != 0 ||
@@ -523,16 +527,9 @@ entries_decode3(struct entries *es, unsigned char *plain, size_t len,
 		if (p == end)
 			goto corrupt;
 		l = *p++;
-		if (l > (size_t)(end - p) || name_check_bytes((const char *)p, l) != FBV_OK)
+		if (l == 0 || l > FBV_NAME_MAX || l > (size_t)(end - p))
 			goto corrupt;
-		if (prev != NULL) {
-			c = memcmp(prev, p, prev_len < l ? prev_len : l);
-			if (c > 0 || (c == 0 && prev_len >= l))
-				goto corrupt;
-		}
 		es->off[i] = (uint32_t)(p - names);
-		prev = p;
-		prev_len = l;
 		p += l;
 	}
 	if (p != end)
@@ -585,12 +582,25 @@ entries_records3(const struct entries *es)
 int
 entries_check3(const struct entries *es)
 {
+	const unsigned char *p, *prev = NULL;
 	uint32_t rs, re, vs, ve;
-	size_t i;
+	size_t i, l, prev_len = 0;
+	int c;
 
 	if (!es->v3 || es->off == NULL)
 		return FBV_OK;
 	for (i = 0; i < es->n; i++) {
+		p = es->raw + es->off[i];
+		l = p[-1];
+		if (name_check_bytes((const char *)p, l) != FBV_OK)
+			return FBV_ERR_CORRUPT;
+		if (prev != NULL) {
+			c = memcmp(prev, p, prev_len < l ? prev_len : l);
+			if (c > 0 || (c == 0 && prev_len >= l))
+				return FBV_ERR_CORRUPT;
+		}
+		prev = p;
+		prev_len = l;
 		spans3(es, i, &rs, &re, &vs, &ve);
 		if (meta_check(es->records + rs + 16, re - rs - 16) != FBV_OK)
 			return FBV_ERR_CORRUPT;

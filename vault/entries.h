@@ -45,7 +45,7 @@ struct entries {
 	 * decrypted, or with p NULL says the payload is corrupt, and does not
 	 * return if it cannot. */
 	bool v3;
-	bool records_ok;        /* every record decrypted and checked */
+	bool records_ok;        /* every name and record checked (entries_records3) */
 	size_t nfilled;         /* entries filled in so far */
 	const unsigned char *idx;
 	unsigned char *records;
@@ -83,14 +83,16 @@ int entries_remove(struct entries *es, const char *name);
  * array, the name block), and fills in entries as they are used. */
 int entries_decode(struct entries *es, const unsigned char *plain, size_t len);
 /* The same for version 3 (format.h): plain is the entry count, the names,
- * the index, the records and the values, of which the names and the index
- * (decrypted) are checked now; a record is checked when it is used, all of
- * them by entries_check3(). */
+ * the index, the records and the values, of which the structure of the
+ * names and the index (decrypted) is checked now; a name's bytes and a
+ * record when they are used, and every name (bytes and order) and record
+ * by entries_check3(). */
 int entries_decode3(struct entries *es, unsigned char *plain, size_t len,
     void (*need)(void *ctx, const unsigned char *p, size_t len), void *ctx);
 int entries_check3(const struct entries *es);
-/* Version 3: every record decrypted (need()) and checked, for a pass over
- * all entries' metadata; FBV_ERR_CORRUPT if one does not parse. */
+/* Version 3: every record decrypted (need()), and every name and record
+ * checked, for a pass over all entries (list, status); FBV_ERR_CORRUPT if
+ * one does not parse or the names are out of order. */
 int entries_records3(const struct entries *es);
 /* The exact length entries_encode() and entries_write3() give. */
 size_t entries_encoded_len(const struct entries *es);

@@ -196,9 +196,14 @@
  *     .  .  the values, nothing between them, at most FBV_VALUE_MAX each;
  *           the last value ends where the payload does
  * A reader decrypts the segments holding the slot records, the names and
- * the index, and checks all of them; then the segments of an entry's record
- * and value when that entry is used (a list reads records, never values);
- * an edit or a save decrypts and checks every segment first.
+ * the index, and checks their structure (lengths, ends); then the segments
+ * of an entry's record and value when that entry is used, and checks its
+ * name and record then. A pass over every entry (list, status) decrypts
+ * every record and checks every name, the names' order and every record
+ * first; an edit or a save decrypts and checks every segment first. So a
+ * get at 10,000 entries checks the one name it reads; a name or record
+ * that does not parse is refused (65) wherever it is used, and a directory
+ * out of order by every command that reads it all.
  */
 #ifndef FBV_FORMAT_H
 #define FBV_FORMAT_H

@@ -355,6 +355,53 @@ test_bad_record(void)
 	x25519_keypair_free(kp);
 }
 
+/* Names are checked when used, and all of them (bytes and order) by a pass
+ * over every entry and by an edit: out of order, a get still finds what it
+ * reads, list and edits refuse; a name that does not parse faults when it
+ * is used. */
+static void
+test_bad_names(void)
+{
+	/* "b" before "a"; then a name holding a space */
+	static const unsigned char unsorted[] = "\2\0\0\0" "\4\0\0\0" "\1b" "\1a"
+	    "\x10\0\0\0" "\1\0\0\0" "\x20\0\0\0" "\2\0\0\0"
+	    "\x20\0\0\0"
+	    "\1\0\0\0\0\0\0\0" "\1\0\0\0\0\0\0\0"
+	    "\2\0\0\0\0\0\0\0" "\2\0\0\0\0\0\0\0"
+	    "12";
+	static const unsigned char spaced[] = "\1\0\0\0" "\4\0\0\0" "\3a b"
+	    "\x10\0\0\0" "\1\0\0\0" "\x10\0\0\0"
+	    "\1\0\0\0\0\0\0\0" "\1\0\0\0\0\0\0\0"
+	    "1";
+	char name[FBV_NAME_MAX + 1];
+	struct x25519_keypair *kp;
+	const struct entry *e;
+	struct entry tmp;
+	struct vault *v;
+
+	CHECK(x25519_keypair_generate(&kp) == FBV_OK);
+	forge(unsorted, sizeof(unsorted) - 1, kp);
+	CHECK(vault_load(path, &v) == FBV_OK && vault_unlock_secret(v, kp->sk) == FBV_OK);
+	CHECK((e = vault_find(v, "a")) != NULL && e->value_len == 1 && e->value[0] == '2');
+	CHECK(vault_open_records(v) == FBV_ERR_CORRUPT);
+	CHECK(vault_open_all(v) == FBV_ERR_CORRUPT);
+	vault_free(v);
+
+	forge(spaced, sizeof(spaced) - 1, kp);
+	CHECK(vault_load(path, &v) == FBV_OK && vault_unlock_secret(v, kp->sk) == FBV_OK);
+	CHECK(vault_count(v) == 1 && vault_open_records(v) == FBV_ERR_CORRUPT);
+	fault_err = 0;
+	vault_on_fault(on_fault);
+	if (setjmp(fault_jump) == 0) {
+		(void)vault_entry_peek(v, 0, &tmp, name);
+		CHECK(!"a bad name was used");
+	}
+	vault_on_fault(NULL);
+	CHECK(fault_err == FBV_ERR_CORRUPT);
+	vault_free(v);
+	x25519_keypair_free(kp);
+}
+
 int
 main(void)
 {
@@ -367,6 +414,7 @@ main(void)
 	test_moved();
 	test_small();
 	test_bad_record();
+	test_bad_names();
 	unlink(path);
 	rmdir(dir);
 	printf("%d passed, %d failed\n", passed, failed);
