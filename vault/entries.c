@@ -449,6 +449,19 @@ entries_fill(struct entries *es)
 	es->off = NULL;
 }
 
+/* Whether name (len bytes) sorts strictly after prev (none: NULL), in
+ * strcmp's order of names holding no NUL. */
+static bool
+after(const unsigned char *prev, size_t prev_len, const unsigned char *name, size_t len)
+{
+	int c;
+
+	if (prev == NULL)
+		return true;
+	c = memcmp(prev, name, prev_len < len ? prev_len : len);
+	return c < 0 || (c == 0 && prev_len < len);
+}
+
 /* Checks every entry where it lies (names, lengths, order, metadata) and
  * notes where each starts; the array is allocated but not written (its
  * pages are touched only for the entries used), and the name block is
@@ -461,7 +474,6 @@ entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 	const unsigned char *name, *prev = NULL;
 	size_t nlen, vlen, prev_len = 0;
 	uint64_t count, i;
-	int c;
 
 	memset(es, 0, sizeof(*es));
 	if (reader_uint(&r, 4, &count) != 0 || count > len / 23)
@@ -472,13 +484,9 @@ entries_decode(struct entries *es, const unsigned char *plain, size_t len)
 		return FBV_ERR_NOMEM;
 	for (i = 0; i < count; i++) {
 		es->off[i] = (uint32_t)r.off;
-		if (entry_check(&r, false, &name, &nlen, &vlen) != FBV_OK)
+		if (entry_check(&r, false, &name, &nlen, &vlen) != FBV_OK ||
+		    !after(prev, prev_len, name, nlen))
 			goto corrupt;
-		if (prev != NULL) {
-			c = memcmp(prev, name, prev_len < nlen ? prev_len : nlen);
-			if (c > 0 || (c == 0 && prev_len >= nlen))
-				goto corrupt;
-		}
 		prev = name;
 		prev_len = nlen;
 	}
@@ -585,20 +593,14 @@ entries_check3(const struct entries *es)
 	const unsigned char *p, *prev = NULL;
 	uint32_t rs, re, vs, ve;
 	size_t i, l, prev_len = 0;
-	int c;
 
 	if (!es->v3 || es->off == NULL)
 		return FBV_OK;
 	for (i = 0; i < es->n; i++) {
 		p = es->raw + es->off[i];
 		l = p[-1];
-		if (name_check_bytes((const char *)p, l) != FBV_OK)
+		if (name_check_bytes((const char *)p, l) != FBV_OK || !after(prev, prev_len, p, l))
 			return FBV_ERR_CORRUPT;
-		if (prev != NULL) {
-			c = memcmp(prev, p, prev_len < l ? prev_len : l);
-			if (c > 0 || (c == 0 && prev_len >= l))
-				return FBV_ERR_CORRUPT;
-		}
 		prev = p;
 		prev_len = l;
 		spans3(es, i, &rs, &re, &vs, &ve);
