@@ -140,35 +140,6 @@ store_check_fd(int fd)
 }
 
 /* The st_size bytes of fd (st: its fstat()). */
-static int
-read_all(int fd, const struct stat *st, bool secret, unsigned char **buf, size_t *len)
-{
-	unsigned char *p;
-	size_t got;
-	int r;
-
-	if ((uint64_t)st->st_size > FBV_FILE_MAX)
-		return FBV_ERR_TOO_LARGE;
-	p = secret ? secret_alloc((size_t)st->st_size + 1) : malloc((size_t)st->st_size + 1);
-	if (p == NULL)
-		return FBV_ERR_NOMEM;
-	if ((r = fd_read_full(fd, p, (size_t)st->st_size, &got)) == FBV_OK &&
-	    got != (size_t)st->st_size) {
-		errno = EIO;    /* the file shrank under us */
-		r = FBV_ERR_SYSTEM;
-	}
-	if (r != FBV_OK) {
-		if (secret)
-			secret_free(p);
-		else
-			free(p);
-		return r;
-	}
-	*buf = p;
-	*len = got;
-	return FBV_OK;
-}
-
 /* Like store_check_fd(), with fd's fstat() left in *st for the reader;
  * with shared, read bits for group and others are allowed and reported. */
 static int
@@ -186,28 +157,36 @@ check_fd(int fd, bool *shared, struct stat *st)
 	return FBV_OK;
 }
 
+/* The file store_open_read() opened, whole, into ordinary memory. */
 static int
-read_checked(const char *path, bool secret, unsigned char **buf, size_t *len, bool *shared)
+read_checked(const char *path, unsigned char **buf, size_t *len, bool *shared)
 {
-	struct stat st;
+	unsigned char *p = NULL;
+	size_t size;
 	int fd, r, saved;
 
-	if ((r = dir_check(path)) != FBV_OK)
+	if ((r = store_open_read(path, &fd, &size, shared)) != FBV_OK)
 		return r;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return errno_to_err();
-	if ((r = check_fd(fd, shared, &st)) == FBV_OK)
-		r = read_all(fd, &st, secret, buf, len);
+	if ((p = malloc(size + 1)) == NULL)
+		r = FBV_ERR_NOMEM;
+	else
+		r = store_pread(fd, p, size, 0);
 	saved = errno;
 	close(fd);
 	errno = saved;
-	return r;
+	if (r != FBV_OK) {
+		free(p);
+		return r;
+	}
+	*buf = p;
+	*len = size;
+	return FBV_OK;
 }
 
 int
 store_read(const char *path, unsigned char **buf, size_t *len)
 {
-	return read_checked(path, false, buf, len, NULL);
+	return read_checked(path, buf, len, NULL);
 }
 
 static int
@@ -265,21 +244,15 @@ int
 store_read_ends(const char *path, unsigned char *head, size_t head_len,
     unsigned char *tail, size_t tail_len, size_t *size)
 {
-	struct stat st;
 	bool shared;
 	int fd, r, saved;
 
-	if ((r = dir_check(path)) != FBV_OK)
+	if ((r = store_open_read(path, &fd, size, &shared)) != FBV_OK)
 		return r;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return errno_to_err();
-	if ((r = check_fd(fd, &shared, &st)) == FBV_OK) {
-		*size = (size_t)st.st_size;
-		if ((uint64_t)st.st_size < head_len + tail_len)
-			r = FBV_ERR_CORRUPT;
-		else if ((r = pread_full(fd, head, head_len, 0)) == FBV_OK)
-			r = pread_full(fd, tail, tail_len, st.st_size - (off_t)tail_len);
-	}
+	if (*size < head_len + tail_len)
+		r = FBV_ERR_CORRUPT;
+	else if ((r = pread_full(fd, head, head_len, 0)) == FBV_OK)
+		r = pread_full(fd, tail, tail_len, (off_t)(*size - tail_len));
 	saved = errno;
 	close(fd);
 	errno = saved;
@@ -289,13 +262,7 @@ store_read_ends(const char *path, unsigned char *head, size_t head_len,
 int
 store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared)
 {
-	return read_checked(path, false, buf, len, shared);
-}
-
-int
-store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared)
-{
-	return read_checked(path, true, buf, len, shared);
+	return read_checked(path, buf, len, shared);
 }
 
 int

@@ -21,9 +21,6 @@ int store_read(const char *path, unsigned char **buf, size_t *len);
  * group or others, or another user's, is refused as above (FBV_ERR_PERM).
  * vault_load() refuses a shared vault that has a passphrase slot. */
 int store_read_shared(const char *path, unsigned char **buf, size_t *len, bool *shared);
-/* store_read_shared() into secret memory (secret_free() it): a vault's
- * payload is decrypted where it was read (vault_load()). */
-int store_read_secret(const char *path, unsigned char **buf, size_t *len, bool *shared);
 /* The vault file open for reading, with store_read_shared()'s checks, and
  * its size; and reading len bytes at offset at (FBV_ERR_SYSTEM with EIO if
  * the file is shorter). */
