@@ -135,21 +135,23 @@ instagram_line(const struct entry *e)
 static bool
 status_json(const struct vault *v, int64_t now)
 {
-	char warn[512];
+	char warn[512], name[FBV_NAME_MAX + 1];
+	const struct entry *e;
+	struct entry tmp;
 	size_t i, n = 0;
 
 	printf("{\"now\":%lld,\"tokens\":[", (long long)now);
 	for (i = 0; i < vault_count(v); i++) {
-		if (!entry_is_token(vault_entry_head(v, i)))
+		if (!entry_is_token(e = vault_entry_peek(v, i, &tmp, name)))
 			continue;
 		if (n++ > 0)
 			putchar(',');
-		entry_json(stdout, vault_entry_head(v, i));
+		entry_json(stdout, e);
 	}
 	printf("],\"warnings\":[");
 	for (i = 0, n = 0; i < vault_count(v); i++) {
-		if (!entry_is_token(vault_entry_head(v, i)) ||
-		    renew_warning(vault_entry_head(v, i), now, warn, sizeof(warn)) == NULL)
+		e = vault_entry_peek(v, i, &tmp, name);
+		if (!entry_is_token(e) || renew_warning(e, now, warn, sizeof(warn)) == NULL)
 			continue;
 		if (n++ > 0)
 			putchar(',');
@@ -166,7 +168,9 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 {
 	int64_t now = now_unix();
 	bool json = false, renew = false, colour = use_colour();
-	char warn[512];
+	char warn[512], name[FBV_NAME_MAX + 1];
+	const struct entry *e;
+	struct entry tmp;
 	struct vault *v;
 	size_t i, n = 0;
 	int r;
@@ -187,18 +191,18 @@ cmd_status(struct ctx *c, const struct command *self, int argc, char **argv)
 		return renew ? EXIT_RENEW : 0;
 	}
 	for (i = 0; i < vault_count(v); i++) {
-		if (entry_is_token(vault_entry_head(v, i))) {
-			if (status_line(vault_entry_head(v, i), now, colour) != HEALTH_OK)
+		if (entry_is_token(e = vault_entry_peek(v, i, &tmp, name))) {
+			if (status_line(e, now, colour) != HEALTH_OK)
 				renew = true;
-			instagram_line(vault_entry_head(v, i));
+			instagram_line(e);
 			n++;
 		}
 	}
 	if (n == 0)
 		printf("no tokens: run `fbvault login`\n");
 	for (i = 0; i < vault_count(v); i++)
-		if (entry_is_token(vault_entry_head(v, i)) &&
-		    renew_warning(vault_entry_head(v, i), now, warn, sizeof(warn)) != NULL)
+		if (entry_is_token(e = vault_entry_peek(v, i, &tmp, name)) &&
+		    renew_warning(e, now, warn, sizeof(warn)) != NULL)
 			msg("warning: %s", warn);
 	print_unlock_state(stdout, v, false, false);
 	vault_free(v);

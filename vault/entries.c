@@ -306,20 +306,8 @@ spans3(const struct entries *es, size_t i, uint32_t *rs, uint32_t *re, uint32_t 
 	*ve = le_get32(p + 4);
 }
 
-static void
-value_fill3(const struct entries *es, struct entry *e, size_t i)
-{
-	uint32_t rs, re, vs, ve;
-
-	spans3(es, i, &rs, &re, &vs, &ve);
-	e->value = es->values + vs;
-	if (e->value_len > 0)
-		es->need(es->need_ctx, e->value, e->value_len);
-	e->value_pending = false;
-}
-
 /* Version 3: the record (checked now: it was not when decoded), and the
- * value unless only the head is asked for. */
+ * value unless only the head is asked for (value stays NULL). */
 static void
 entry_fill3(struct entries *es, struct entry *e, size_t i, bool value)
 {
@@ -338,10 +326,11 @@ entry_fill3(struct entries *es, struct entry *e, size_t i, bool value)
 	e->meta_len = re - rs - 16;
 	e->meta = e->meta_len > 0 ? rec + 16 : NULL;
 	e->value_len = ve - vs;
-	if (value)
-		value_fill3(es, e, i);
-	else
-		e->value_pending = true;
+	if (value) {
+		e->value = es->values + vs;
+		if (e->value_len > 0)
+			es->need(es->need_ctx, e->value, e->value_len);
+	}
 }
 
 /* Entry i, checked by entries_decode(), as e: its name copied to name
@@ -383,11 +372,11 @@ entry_decode(const struct entries *es, size_t i, struct entry *e, char *name, si
 
 /* Entry i into the array, its name into the name block. */
 static void
-entry_fill(struct entries *es, size_t i, bool value)
+entry_fill(struct entries *es, size_t i)
 {
 	size_t used;
 
-	entry_decode(es, i, &es->v[i], es->names + es->names_used, &used, value);
+	entry_decode(es, i, &es->v[i], es->names + es->names_used, &used, true);
 	es->names_used += used;
 	es->nfilled++;
 }
@@ -416,20 +405,8 @@ entries_at(const struct entries *es, size_t i)
 	if (i >= es->n)
 		return NULL;
 	if (es->off != NULL && es->v[i].name == NULL)
-		entry_fill(w, i, true);
-	if (w->v[i].value_pending)
-		value_fill3(w, &w->v[i], i);
+		entry_fill(w, i);
 	return &w->v[i];
-}
-
-const struct entry *
-entries_head(const struct entries *es, size_t i)
-{
-	if (i >= es->n)
-		return NULL;
-	if (es->off != NULL && es->v[i].name == NULL)
-		entry_fill((struct entries *)(uintptr_t)es, i, false);
-	return &es->v[i];
 }
 
 void

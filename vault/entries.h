@@ -20,7 +20,6 @@ struct entry {
 	bool value_owned;       /* secret_alloc()ed by this entry */
 	bool name_owned;        /* malloc()ed by this entry, else in names */
 	bool meta_owned;        /* malloc()ed by this entry, else in the payload */
-	bool value_pending;     /* filled in by entries_head(): value not yet read */
 	int64_t created;
 	int64_t updated;
 	unsigned char *meta;    /* TLV records, not secret */
@@ -62,12 +61,10 @@ void entries_free(struct entries *es);
 /* Entry i (NULL past the end), and the entry named name (NULL if none): a
  * binary search over the sorted names, where they lie while not filled. */
 struct entry *entries_at(const struct entries *es, size_t i);
-/* Entry i's name, times and metadata, without reading its value (value is
- * NULL while value_pending; entries_at() reads it). */
-const struct entry *entries_head(const struct entries *es, size_t i);
-/* The same, filling in nothing: an entry not filled in yet is decoded into
- * tmp, its name into name, until the next call; for a pass over every
- * entry (list) that touches none of the array. */
+/* Entry i's name, times and metadata, filling in nothing: an entry not
+ * filled in yet is decoded into tmp (value NULL: not read), its name into
+ * name, until the next call; for a pass over every entry (list, status)
+ * that reads no value and touches none of the array. */
 const struct entry *entries_peek(const struct entries *es, size_t i, struct entry *tmp,
     char name[FBV_NAME_MAX + 1]);
 struct entry *entries_find(const struct entries *es, const char *name);

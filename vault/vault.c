@@ -742,12 +742,6 @@ vault_entry(const struct vault *v, size_t i)
 }
 
 const struct entry *
-vault_entry_head(const struct vault *v, size_t i)
-{
-	return entries_head(&v->entries, i);
-}
-
-const struct entry *
 vault_entry_peek(const struct vault *v, size_t i, struct entry *tmp, char name[FBV_NAME_MAX + 1])
 {
 	return entries_peek(&v->entries, i, tmp, name);

@@ -125,8 +125,6 @@ void vault_on_fault(void (*handler)(const char *path, int err));
 /* The entries of an unlocked vault, sorted by name. */
 size_t vault_count(const struct vault *v);
 const struct entry *vault_entry(const struct vault *v, size_t i);
-/* Entry i without its value (entries_head()): for list and status. */
-const struct entry *vault_entry_head(const struct vault *v, size_t i);
 /* Entry i without its value, decoded into tmp and name if not filled in
  * (entries_peek()): valid until the next call. */
 const struct entry *vault_entry_peek(const struct vault *v, size_t i, struct entry *tmp,
