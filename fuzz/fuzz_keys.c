@@ -30,14 +30,7 @@
 #include "crypto/identity.h"
 #include "crypto/keystr.h"
 #include "crypto/recipient.h"
-
-#define KEYS_CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
+#include "fuzz/fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,7 +40,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	KEYS_CHECK(sodium_init() >= 0);
+	FUZZ_CHECK(sodium_init() >= 0);
 	return 0;
 }
 
@@ -96,11 +89,11 @@ check_stanza(const unsigned char pk[FBV_X25519_BYTES], const struct x25519_keypa
 	unsigned char body[FBV_STANZA_BYTES];
 	int r = stanza_wrap(body, dk, pk, (const unsigned char *)"ctx", 3);
 
-	KEYS_CHECK(r == FBV_OK || r == FBV_ERR_INVALID);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_INVALID);
 	if (r != FBV_OK || kp == NULL)
 		return;
-	KEYS_CHECK(stanza_unwrap(out, body, sizeof(body), kp, (const unsigned char *)"ctx", 3) == FBV_OK);
-	KEYS_CHECK(memcmp(out, dk, sizeof(dk)) == 0);
+	FUZZ_CHECK(stanza_unwrap(out, body, sizeof(body), kp, (const unsigned char *)"ctx", 3) == FBV_OK);
+	FUZZ_CHECK(memcmp(out, dk, sizeof(dk)) == 0);
 }
 
 static void
@@ -112,13 +105,13 @@ fuzz_public(const char *s, size_t n)
 	int r = keystr_public_decode(pk, &f, s, n);
 
 	if (r != FBV_OK) {
-		KEYS_CHECK(key_error(r) && sodium_is_zero(pk, sizeof(pk)));
+		FUZZ_CHECK(key_error(r) && sodium_is_zero(pk, sizeof(pk)));
 		return;
 	}
-	KEYS_CHECK(n == FBV_PUBLIC_STR_LEN && one_case(s, n));
-	KEYS_CHECK(f == KEY_FBV || f == KEY_AGE);
-	KEYS_CHECK(keystr_public_encode(again, pk, f) == FBV_OK);
-	KEYS_CHECK(strlen(again) == n && caseeq(again, s, n));
+	FUZZ_CHECK(n == FBV_PUBLIC_STR_LEN && one_case(s, n));
+	FUZZ_CHECK(f == KEY_FBV || f == KEY_AGE);
+	FUZZ_CHECK(keystr_public_encode(again, pk, f) == FBV_OK);
+	FUZZ_CHECK(strlen(again) == n && caseeq(again, s, n));
 	check_stanza(pk, NULL);
 }
 
@@ -132,14 +125,14 @@ fuzz_secret(const char *s, size_t n)
 	int r = keystr_secret_decode(sk, &f, s, n);
 
 	if (r != FBV_OK) {
-		KEYS_CHECK(key_error(r) && sodium_is_zero(sk, sizeof(sk)));
+		FUZZ_CHECK(key_error(r) && sodium_is_zero(sk, sizeof(sk)));
 		return;
 	}
-	KEYS_CHECK(n == FBV_SECRET_STR_LEN && one_case(s, n));
-	KEYS_CHECK(f == KEY_FBV || f == KEY_AGE);
-	KEYS_CHECK(keystr_secret_encode(again, sk, f) == FBV_OK);
-	KEYS_CHECK(strlen(again) == n && caseeq(again, s, n));
-	KEYS_CHECK(x25519_keypair_from_secret(&kp, sk) == FBV_OK);
+	FUZZ_CHECK(n == FBV_SECRET_STR_LEN && one_case(s, n));
+	FUZZ_CHECK(f == KEY_FBV || f == KEY_AGE);
+	FUZZ_CHECK(keystr_secret_encode(again, sk, f) == FBV_OK);
+	FUZZ_CHECK(strlen(again) == n && caseeq(again, s, n));
+	FUZZ_CHECK(x25519_keypair_from_secret(&kp, sk) == FBV_OK);
 	check_stanza(kp->pk, kp);
 	x25519_keypair_free(kp);
 }
@@ -177,14 +170,14 @@ check_identity_ok(const char *s, size_t n, const struct x25519_keypair *kp)
 	struct sbuf b;
 	size_t line = 1;
 
-	KEYS_CHECK(crypto_scalarmult_base(pk, kp->sk) == 0 && memcmp(pk, kp->pk, sizeof(pk)) == 0);
-	KEYS_CHECK(keystr_secret_encode(fbv, kp->sk, KEY_FBV) == FBV_OK);
-	KEYS_CHECK(keystr_secret_encode(age, kp->sk, KEY_AGE) == FBV_OK);
-	KEYS_CHECK(has_line(s, n, fbv, FBV_SECRET_STR_LEN) || has_line(s, n, age, FBV_SECRET_STR_LEN));
+	FUZZ_CHECK(crypto_scalarmult_base(pk, kp->sk) == 0 && memcmp(pk, kp->pk, sizeof(pk)) == 0);
+	FUZZ_CHECK(keystr_secret_encode(fbv, kp->sk, KEY_FBV) == FBV_OK);
+	FUZZ_CHECK(keystr_secret_encode(age, kp->sk, KEY_AGE) == FBV_OK);
+	FUZZ_CHECK(has_line(s, n, fbv, FBV_SECRET_STR_LEN) || has_line(s, n, age, FBV_SECRET_STR_LEN));
 	sbuf_init(&b, 4096);
-	KEYS_CHECK(identity_format(&b, kp, KEY_FBV) == FBV_OK);
-	KEYS_CHECK(identity_parse(&back, &line, b.data, b.len) == FBV_OK && line == 0);
-	KEYS_CHECK(memcmp(back->sk, kp->sk, sizeof(kp->sk)) == 0);
+	FUZZ_CHECK(identity_format(&b, kp, KEY_FBV) == FBV_OK);
+	FUZZ_CHECK(identity_parse(&back, &line, b.data, b.len) == FBV_OK && line == 0);
+	FUZZ_CHECK(memcmp(back->sk, kp->sk, sizeof(kp->sk)) == 0);
 	x25519_keypair_free(back);
 	sbuf_free(&b);
 }
@@ -197,16 +190,16 @@ fuzz_identity(const char *s, size_t n)
 	int r = identity_parse(&kp, &line, (const unsigned char *)s, n);
 
 	if (r == FBV_OK) {
-		KEYS_CHECK(kp != NULL && line == 0);
+		FUZZ_CHECK(kp != NULL && line == 0);
 		check_identity_ok(s, n, kp);
 		x25519_keypair_free(kp);
 		return;
 	}
-	KEYS_CHECK(kp == NULL);
+	FUZZ_CHECK(kp == NULL);
 	if (r == FBV_ERR_NO_KEY || r == FBV_ERR_TOO_LARGE)
-		KEYS_CHECK(line == 0 && (r == FBV_ERR_TOO_LARGE) == (n > FBV_IDENTITY_FILE_MAX));
+		FUZZ_CHECK(line == 0 && (r == FBV_ERR_TOO_LARGE) == (n > FBV_IDENTITY_FILE_MAX));
 	else
-		KEYS_CHECK((key_error(r) || r == FBV_ERR_MANY_KEYS) &&
+		FUZZ_CHECK((key_error(r) || r == FBV_ERR_MANY_KEYS) &&
 		    line >= 1 && line <= count_lines(s, n));
 }
 
@@ -220,17 +213,17 @@ fuzz_bech32(const char *s, size_t n)
 	int r = bech32_decode(&b, s, n);
 
 	if (r != FBV_OK) {
-		KEYS_CHECK(key_error(r) && r != FBV_ERR_KEY_PREFIX);
+		FUZZ_CHECK(key_error(r) && r != FBV_ERR_KEY_PREFIX);
 		return;
 	}
-	KEYS_CHECK(bech32_encode(again, sizeof(again), b.hrp, b.data, b.datalen, b.upper) == FBV_OK);
-	KEYS_CHECK(strlen(again) == n && memcmp(again, s, n) == 0);
+	FUZZ_CHECK(bech32_encode(again, sizeof(again), b.hrp, b.data, b.datalen, b.upper) == FBV_OK);
+	FUZZ_CHECK(strlen(again) == n && memcmp(again, s, n) == 0);
 	r = bech32_bytes(bytes, sizeof(bytes), &len, b.data, b.datalen);
-	KEYS_CHECK(r == FBV_OK || r == FBV_ERR_KEY_FORMAT || r == FBV_ERR_KEY_LENGTH);
+	FUZZ_CHECK(r == FBV_OK || r == FBV_ERR_KEY_FORMAT || r == FBV_ERR_KEY_LENGTH);
 	if (r != FBV_OK)
 		return;
-	KEYS_CHECK(bech32_groups(groups, bytes, len) == b.datalen);
-	KEYS_CHECK(memcmp(groups, b.data, b.datalen) == 0);
+	FUZZ_CHECK(bech32_groups(groups, bytes, len) == b.datalen);
+	FUZZ_CHECK(memcmp(groups, b.data, b.datalen) == 0);
 }
 
 int

@@ -14,14 +14,6 @@
 #include "../vault/recipients.h"
 #include "fuzz.h"
 
-#define CHECK_OR_ABORT(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,22 +43,22 @@ accepted(const struct members *m)
 	struct sbuf out;
 	size_t i, j, line;
 
-	CHECK_OR_ABORT(m->n <= FBV_SLOTS_MAX);
+	FUZZ_CHECK(m->n <= FBV_SLOTS_MAX);
 	for (i = 0; i < m->n; i++) {
 		size_t ln = strlen(m->v[i].label);
 
-		CHECK_OR_ABORT(ln == 0 || label_check(m->v[i].label, ln) == FBV_OK);
+		FUZZ_CHECK(ln == 0 || label_check(m->v[i].label, ln) == FBV_OK);
 		for (j = 0; j < i; j++) {
-			CHECK_OR_ABORT(memcmp(m->v[i].pk, m->v[j].pk, FBV_X25519_BYTES) != 0);
-			CHECK_OR_ABORT(ln == 0 || strcmp(m->v[i].label, m->v[j].label) != 0);
+			FUZZ_CHECK(memcmp(m->v[i].pk, m->v[j].pk, FBV_X25519_BYTES) != 0);
+			FUZZ_CHECK(ln == 0 || strcmp(m->v[i].label, m->v[j].label) != 0);
 		}
 	}
 	sbuf_init(&out, FBV_RECIPIENTS_FILE_MAX);
-	CHECK_OR_ABORT(recipients_format(&out, m) == FBV_OK);
-	CHECK_OR_ABORT(recipients_parse(&again, &line, out.data, out.len) == FBV_OK);
-	CHECK_OR_ABORT(again.n == m->n);
+	FUZZ_CHECK(recipients_format(&out, m) == FBV_OK);
+	FUZZ_CHECK(recipients_parse(&again, &line, out.data, out.len) == FBV_OK);
+	FUZZ_CHECK(again.n == m->n);
 	for (i = 0; i < m->n; i++)
-		CHECK_OR_ABORT(memcmp(&again.v[i], &m->v[i], sizeof(m->v[i])) == 0);
+		FUZZ_CHECK(memcmp(&again.v[i], &m->v[i], sizeof(m->v[i])) == 0);
 	sbuf_free(&out);
 }
 
@@ -81,10 +73,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		accepted(&m);
 		return 0;
 	}
-	CHECK_OR_ABORT(r == FBV_ERR_KEY_FORMAT || r == FBV_ERR_KEY_PREFIX ||
+	FUZZ_CHECK(r == FBV_ERR_KEY_FORMAT || r == FBV_ERR_KEY_PREFIX ||
 	    r == FBV_ERR_KEY_CHECKSUM || r == FBV_ERR_KEY_LENGTH || r == FBV_ERR_BAD_LABEL ||
 	    r == FBV_ERR_DUP_RECIPIENT || r == FBV_ERR_TOO_LARGE);
-	CHECK_OR_ABORT(line <= lines(data, size));
-	CHECK_OR_ABORT(line > 0 || (r == FBV_ERR_TOO_LARGE && size > FBV_RECIPIENTS_FILE_MAX));
+	FUZZ_CHECK(line <= lines(data, size));
+	FUZZ_CHECK(line > 0 || (r == FBV_ERR_TOO_LARGE && size > FBV_RECIPIENTS_FILE_MAX));
 	return 0;
 }
