@@ -64,7 +64,6 @@ v3_parse_payload(struct vault *v, struct reader *r)
 	    (v->seg_open = calloc(seg_count(v->plain_len), 1)) == NULL)
 		return FBV_ERR_NOMEM;
 	memcpy(v->ad, v->cbuf, v->seg_off);
-	v->ad_len = v->seg_off;
 	if (v->file_len <= v->cbuf_len)
 		memcpy(v->tag, v->cbuf + v->file_len - FBV_TAG_BYTES, FBV_TAG_BYTES);
 	else if (store_pread(v->fd, v->tag, FBV_TAG_BYTES, v->file_len - FBV_TAG_BYTES) != FBV_OK)
@@ -80,7 +79,7 @@ seg_open(struct vault *v, size_t i, const unsigned char *c)
 	size_t n = seg_plain_len(v, i);
 
 	seg_nonce(nonce, v->prefix, i);
-	if (aead_open(v->plain.data + i * SEG, c, n + FBV_TAG_BYTES, v->ad, v->ad_len, nonce,
+	if (aead_open(v->plain.data + i * SEG, c, n + FBV_TAG_BYTES, v->ad, v->seg_off, nonce,
 	    v->paykey) != FBV_OK)
 		return FBV_ERR_CORRUPT;
 	v->seg_open[i] = 1;
@@ -381,7 +380,7 @@ v3_adopt(struct vault *v, const struct sbuf *file, size_t hdr_len, const unsigne
 	memcpy(ad, file->data, file->len);
 	free(v->ad);
 	v->ad = ad;
-	v->ad_len = v->seg_off = file->len;
+	v->seg_off = file->len;
 	memcpy(v->mac, file->data + hdr_len, FBV_MAC_BYTES);
 	memcpy(v->prefix, file->data + hdr_len + FBV_MAC_BYTES, FBV3_PREFIX_NONCE_BYTES);
 	v->plain_len = le_get32(file->data + file->len - 4);

@@ -55,8 +55,7 @@ struct vault {
 	size_t seg_off;                 /* where segment 0 starts: H+52 */
 	uint32_t plain_len;             /* L */
 	unsigned char prefix[FBV3_PREFIX_NONCE_BYTES];
-	unsigned char *ad;              /* bytes [0, H+52) */
-	size_t ad_len;
+	unsigned char *ad;              /* bytes [0, seg_off): every segment's AD */
 	unsigned char *paykey;          /* subkey 6, while segments are left */
 	unsigned char *seg_open;        /* one byte per segment */
 	size_t nsegs_open;
