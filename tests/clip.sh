@@ -42,6 +42,10 @@ check "not cleared before: the child waited" -- sh -c 'test "$(($(date +%s) - $1
 
 # Something else copied meanwhile stays.
 expect 0 "get --clip, then another copy" -- env FBVAULT_CLIP_TIME=2 "$FBVAULT_BIN" get --clip app-secret
+# xclip takes the selection from its own background process: the user's
+# copy must come after it has, as a person's would (else, on a loaded
+# machine, fbvault's xclip can take the selection back after the user's).
+check "the value is on the clipboard again" -- wait_until 5 sh -c 'test "$(xclip -selection clipboard -o 2> /dev/null)" = "$1"' sh "$VALUE"
 printf 'the user copied this' | xclip -selection clipboard -in
 sleep 4
 check "what the user copied afterwards is kept" -- test "$(paste)" = "the user copied this"
