@@ -308,6 +308,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* A payload seed: mode, one recipient record for the fuzz key, then the
+ * entries in that mode's layout. */
+static void
+payload_seed(const char *dir, const char *name, char mode, const char *entries, size_t len)
+{
+	char file[512];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	FUZZ_CHECK((f = fopen(file, "wb")) != NULL);
+	fputc(mode, f);
+	fwrite("\x01\x04\x20\x00", 1, 4, f);
+	fwrite(forge2_pk, 1, sizeof(forge2_pk), f);
+	fwrite(entries, 1, len, f);
+	fclose(f);
+}
+
 /* Seeds: a vault with a passphrase slot (the seeds' passphrase), a keyring
  * slot, a recipient slot for the fuzz key and an unknown slot, two
  * entries; and a payload. */
@@ -355,20 +372,8 @@ write_seeds(const char *dir)
 	fclose(f);
 	free(buf);
 	unlink(path);
-	snprintf(file, sizeof(file), "%s/seed-payload", dir);
-	FUZZ_CHECK((f = fopen(file, "wb")) != NULL);
-	fputc('P', f);
-	fwrite("\x01\x04\x20\x00", 1, 4, f);
-	fwrite(forge2_pk, 1, sizeof(forge2_pk), f);
-	fwrite(entries, 1, sizeof(entries) - 1, f);
-	fclose(f);
-	snprintf(file, sizeof(file), "%s/seed-segmented", dir);
-	FUZZ_CHECK((f = fopen(file, "wb")) != NULL);
-	fputc('S', f);
-	fwrite("\x01\x04\x20\x00", 1, 4, f);
-	fwrite(forge2_pk, 1, sizeof(forge2_pk), f);
-	fwrite(dir3, 1, sizeof(dir3) - 1, f);
-	fclose(f);
+	payload_seed(dir, "seed-payload", 'P', entries, sizeof(entries) - 1);
+	payload_seed(dir, "seed-segmented", 'S', dir3, sizeof(dir3) - 1);
 	return 0;
 }
 

@@ -386,11 +386,8 @@ vault_file_same(const struct vault *v, bool *same)
 	r = store_read_ends(v->path, head, n, tag, sizeof(tag), &size);
 	if (r == FBV_ERR_CORRUPT)
 		r = FBV_OK;     /* too short to be v: not the same */
-	else if (r == FBV_OK && v->version == FBV_VERSION3)
-		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
-		    memcmp(head + v->hdr_len, v->mac, FBV_MAC_BYTES) == 0 &&
-		    memcmp(head + v->hdr_len + FBV_MAC_BYTES, v->prefix,
-		    FBV3_PREFIX_NONCE_BYTES) == 0 && le_get32(head + n - 4) == v->plain_len &&
+	else if (r == FBV_OK && v->version == FBV_VERSION3)     /* v->ad: those n bytes */
+		*same = size == n + v->cipher_len && memcmp(head, v->ad, n) == 0 &&
 		    memcmp(tag, v->tag, sizeof(tag)) == 0;
 	else if (r == FBV_OK)
 		*same = size == n + v->cipher_len && memcmp(head, v->hdr, v->hdr_len) == 0 &&
